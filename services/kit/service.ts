@@ -1,0 +1,110 @@
+// The shell every service runs in: express with metrics, fault knobs, health endpoints and one error
+// handler around the service's own routes; listen; drain on SIGTERM.
+import type { Server } from 'node:http';
+import express, { type Express, type Router } from 'express';
+import type { BaseConfig } from './config.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { injectFaults } from './faults.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, metricsEndpoint, observeRequests, type Metrics } from './metrics.ts';
+import { flushTelemetry } from './telemetry.ts';
+
+export interface ServiceContext {
+  config: BaseConfig;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function createServiceContext(config: BaseConfig): ServiceContext {
+  return {
+    config,
+    logger: createLogger({
+      service: config.SERVICE_NAME,
+      version: config.SERVICE_VERSION,
+      level: config.LOG_LEVEL,
+    }),
+    metrics: createMetrics(),
+  };
+}
+
+export interface ServiceApp {
+  app: Express;
+  /** Set by shutdown so /readyz fails and the mesh stops sending new requests. */
+  draining: { value: boolean };
+}
+
+/** `routes` holds the service's API; `ready` may hold readiness back (data still loading). */
+export function createServiceApp(
+  ctx: ServiceContext,
+  routes: Router,
+  ready: () => boolean = () => true,
+): ServiceApp {
+  const draining = { value: false };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ok = !draining.value && ready();
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ready' : draining.value ? 'draining' : 'starting' });
+  });
+  app.get('/metrics', metricsEndpoint(ctx.metrics));
+  app.use(observeRequests(ctx.metrics));
+  app.use(
+    injectFaults({ failureRate: ctx.config.FAILURE_RATE, delayMs: ctx.config.ARTIFICIAL_DELAY }),
+  );
+  app.use(express.json({ limit: '16kb' }));
+  app.use(routes);
+  app.use(notFound);
+  app.use(errorHandler(ctx.logger));
+  return { app, draining };
+}
+
+/** Listens, and on SIGTERM or SIGINT: fail readiness, finish in-flight requests, flush spans, exit 0. */
+export function runService(ctx: ServiceContext, service: ServiceApp): Server {
+  const { config, logger } = ctx;
+  const server = service.app.listen(config.PORT, config.HOST, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    logger.info({ host: config.HOST, port }, 'listening');
+  });
+  server.on('error', (err) => {
+    logger.fatal({ err }, 'cannot listen');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    service.draining.value = true;
+    logger.info({ signal }, 'draining');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests outlived the shutdown timeout');
+      server.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    server.close(() => {
+      flushTelemetry()
+        .catch((err: unknown) => {
+          logger.warn({ err }, 'could not flush spans');
+        })
+        .finally(() => {
+          logger.info('stopped');
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  return server;
+}
