@@ -70,12 +70,10 @@ export function createPeerClient(
       stop({ status_code: String(response.status) });
       if (!response.ok) {
         const detail = await errorMessageOf(response);
-        throw new PeerError(
-          name,
-          'status',
-          `${name} answered ${response.status}: ${detail}`,
-          response.status,
-        );
+        // A 4xx is the peer's verdict on our caller's input and passes through as it was said.
+        const message =
+          response.status < 500 ? detail : `${name} answered ${response.status}: ${detail}`;
+        throw new PeerError(name, 'status', message, response.status);
       }
       return response;
     } catch (err) {

@@ -106,5 +106,9 @@ export function runService(ctx: ServiceContext, service: ServiceApp): Server {
   process.on('SIGINT', () => {
     stop('SIGINT');
   });
+  // Started by local mode with an IPC channel: when the supervisor goes, so do we.
+  process.on('disconnect', () => {
+    stop('supervisor gone');
+  });
   return server;
 }

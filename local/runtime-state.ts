@@ -1,0 +1,25 @@
+// Where local mode wrote down what it is running, so CLI commands and tests can find it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+export const runtimeStateSchema = z.object({
+  pid: z.number(),
+  startedAt: z.string(),
+  siteUrl: z.string(),
+  zipkinUrl: z.string(),
+  workloads: z.array(
+    z.object({ name: z.string(), app: z.string(), version: z.string(), url: z.string() }),
+  ),
+});
+export type RuntimeState = z.infer<typeof runtimeStateSchema>;
+
+export const runtimeStatePath = (home: string): string => join(home, 'local.json');
+
+export function writeRuntimeState(home: string, state: RuntimeState): void {
+  writeFileSync(runtimeStatePath(home), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function readRuntimeState(home: string): RuntimeState {
+  return runtimeStateSchema.parse(JSON.parse(readFileSync(runtimeStatePath(home), 'utf8')));
+}

@@ -1,0 +1,29 @@
+// Local mode's own settings, from the environment, checked before anything starts.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+export const localSettingsSchema = z.object({
+  /** Loopback only: local mode is a demo on one machine, never exposed. */
+  QUIZMESH_HOST: z
+    .string()
+    .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'must be a loopback address (127.x.x.x)')
+    .default('127.0.0.1'),
+  /** The quiz site. 0 picks a free port (tests). */
+  QUIZMESH_PORT: port.default(8080),
+  /** The Zipkin-compatible trace store. */
+  ZIPKIN_PORT: port.default(9411),
+  /** Runtime state, logs and scores' data. */
+  QUIZMESH_HOME: z.string().min(1).default('.quizmesh'),
+  QUIZMESH_QUIZ_VERSIONS: z
+    .string()
+    .default('v1,v2,v3')
+    .transform((list) => list.split(',').map((v) => v.trim()))
+    .pipe(z.array(z.enum(['v1', 'v2', 'v3'])).min(1)),
+  /** The quiz version the frontend calls (until the local mesh splits traffic by VirtualService). */
+  QUIZMESH_SERVE_QUIZ: z.enum(['v1', 'v2', 'v3']).default('v1'),
+  TRACING: z.enum(['on', 'off']).default('on'),
+  TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  QUIZMESH_READY_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(60_000),
+});
+export type LocalSettings = z.infer<typeof localSettingsSchema>;

@@ -1,0 +1,75 @@
+import { Router } from 'express';
+import { catalogResponse } from '../contracts/images.ts';
+import { PLAYER_HEADER } from '../contracts/player.ts';
+import { answerRequest, roundId } from '../contracts/quiz.ts';
+import { playerScore } from '../contracts/scores.ts';
+import { HttpError, parseInput } from '../kit/errors.ts';
+import type { Metrics } from '../kit/metrics.ts';
+import type { PeerClient } from '../kit/peer-client.ts';
+import type { RoundTokens } from './round-token.ts';
+import { composeRound } from './rounds.ts';
+import type { DescriptionLookup } from './versions.ts';
+
+export interface QuizDeps {
+  images: PeerClient;
+  descriptions: PeerClient;
+  scores: PeerClient;
+  tokens: RoundTokens;
+  lookup: DescriptionLookup;
+  metrics: Metrics;
+  roundTtlMs: number;
+  now?: () => number;
+}
+
+export function quizRoutes(deps: QuizDeps): Router {
+  const router = Router();
+  const now = deps.now ?? Date.now;
+  const rounds = deps.metrics.counter('quiz_rounds_total', 'Rounds built, by result.', ['result']);
+  const answers = deps.metrics.counter('quiz_answers_total', 'Answers checked, by correctness.', [
+    'correct',
+  ]);
+
+  router.post('/rounds', async (req, res) => {
+    try {
+      const { images } = await deps.images.json('/images', catalogResponse);
+      const descriptions = await deps.lookup({
+        descriptions: deps.descriptions,
+        ids: images.map((image) => image.id),
+        playerHeader: req.get(PLAYER_HEADER),
+      });
+      const { answer, options } = composeRound(descriptions);
+      const { id } = deps.tokens.seal({
+        answer: answer.id,
+        images: options.map((option) => option.id),
+        expiresAt: now() + deps.roundTtlMs,
+      });
+      rounds.inc({ result: 'ok' });
+      res.status(201).json({
+        id,
+        description: answer.description,
+        images: options.map((option) => ({ id: option.id })),
+      });
+    } catch (err) {
+      rounds.inc({ result: 'error' });
+      throw err;
+    }
+  });
+
+  router.post('/rounds/:id/answer', async (req, res) => {
+    const round = deps.tokens.open(parseInput(roundId, req.params.id, 'round id'));
+    if (!round) throw new HttpError(404, 'unknown round');
+    if (round.expiresAt <= now()) throw new HttpError(410, 'round has expired');
+    const { player, imageId } = parseInput(answerRequest, req.body, 'answer');
+    if (!round.images.includes(imageId)) {
+      throw new HttpError(400, `image ${imageId} is not one of this round's images`);
+    }
+    const correct = imageId === round.answer;
+    const total = await deps.scores.json('/answers', playerScore, {
+      body: { roundId: round.nonce, player, correct, expiresAt: round.expiresAt },
+    });
+    answers.inc({ correct: String(correct) });
+    res.json({ correct, score: total.score, correctImageId: round.answer });
+  });
+
+  return router;
+}
