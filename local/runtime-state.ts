@@ -9,7 +9,13 @@ export const runtimeStateSchema = z.object({
   siteUrl: z.string(),
   zipkinUrl: z.string(),
   workloads: z.array(
-    z.object({ name: z.string(), app: z.string(), version: z.string(), url: z.string() }),
+    z.object({
+      name: z.string(),
+      app: z.string(),
+      version: z.string(),
+      url: z.string(),
+      pid: z.number().optional(),
+    }),
   ),
 });
 export type RuntimeState = z.infer<typeof runtimeStateSchema>;

@@ -34,9 +34,9 @@ const workloads = buildTopology({
 });
 
 const urlOf = (w: Workload): string => `http://${host}:${w.port}`;
-const find = (name: string): Workload => {
-  const workload = workloads.find((w) => w.name === name);
-  if (!workload) throw new Error(`no workload ${name}`);
+const find = (app: string): Workload => {
+  const workload = workloads.find((w) => w.app === app);
+  if (!workload) throw new Error(`no workload of ${app}`);
   return workload;
 };
 const logDir = join(home, 'logs');
@@ -81,6 +81,7 @@ writeRuntimeState(home, {
     app: w.app,
     version: w.version,
     url: urlOf(w),
+    pid: supervisor.pids()[w.name],
   })),
 });
 process.stdout.write(

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { imageId } from './images.ts';
 import { playerName } from './player.ts';
+import { playerScore } from './scores.ts';
 
 /** A round id is a sealed token (see services/quiz/round-token.ts), URL-safe base64. */
 export const roundId = z
@@ -13,6 +14,8 @@ export const round = z.object({
   id: roundId,
   description: z.string(),
   images: z.array(z.object({ id: imageId })).length(4),
+  /** The player's standing so far, when the request named a player. */
+  player: playerScore.optional(),
 });
 export type Round = z.infer<typeof round>;
 

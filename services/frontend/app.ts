@@ -1,9 +1,9 @@
 import express, { Router } from 'express';
 import { imageId } from '../contracts/images.ts';
-import { PLAYER_HEADER, playerName } from '../contracts/player.ts';
+import { PLAYER_HEADER, playerHeaderValue } from '../contracts/player.ts';
 import { answerRequest, answerResponse, round, roundId } from '../contracts/quiz.ts';
 import { leaderboardQuery, leaderboardResponse } from '../contracts/scores.ts';
-import { HttpError, parseInput } from '../kit/errors.ts';
+import { parseInput } from '../kit/errors.ts';
 import type { PeerClient } from '../kit/peer-client.ts';
 
 export interface FrontendDeps {
@@ -19,13 +19,7 @@ export interface FrontendDeps {
  */
 function playerHeaders(raw: string | undefined): Record<string, string> {
   if (raw === undefined) return {};
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    throw new HttpError(400, `invalid ${PLAYER_HEADER} header: not URI-encoded`);
-  }
-  parseInput(playerName, decoded, `${PLAYER_HEADER} header`);
+  parseInput(playerHeaderValue, raw, `${PLAYER_HEADER} header`);
   return { [PLAYER_HEADER]: raw };
 }
 

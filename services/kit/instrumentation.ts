@@ -19,7 +19,9 @@ import { RequestIdPropagator } from './request-id.ts';
 // Under ESM, express is only patched when this loader hook sees it imported. OpenTelemetry documents
 // this async hook; the synchronous registerHooks() variant is not wired into its instrumentations.
 // eslint-disable-next-line @typescript-eslint/no-deprecated
-register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
+  data: { include: ['express'] },
+});
 
 /** Health checks and scrapes would otherwise each become a trace. */
 const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);

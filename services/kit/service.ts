@@ -33,11 +33,15 @@ export interface ServiceApp {
   draining: { value: boolean };
 }
 
-/** `routes` holds the service's API; `ready` may hold readiness back (data still loading). */
+/**
+ * `routes` holds the service's API; `ready` may hold readiness back (data still loading).
+ * `bodyLimit` raises the JSON body cap for a service that takes large batches (the trace store).
+ */
 export function createServiceApp(
   ctx: ServiceContext,
   routes: Router,
   ready: () => boolean = () => true,
+  options: { bodyLimit?: string } = {},
 ): ServiceApp {
   const draining = { value: false };
   const app = express();
@@ -57,7 +61,7 @@ export function createServiceApp(
   app.use(
     injectFaults({ failureRate: ctx.config.FAILURE_RATE, delayMs: ctx.config.ARTIFICIAL_DELAY }),
   );
-  app.use(express.json({ limit: '16kb' }));
+  app.use(express.json({ limit: options.bodyLimit ?? '16kb' }));
   app.use(routes);
   app.use(notFound);
   app.use(errorHandler(ctx.logger));

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { catalogResponse } from '../contracts/images.ts';
-import { PLAYER_HEADER } from '../contracts/player.ts';
+import { PLAYER_HEADER, playerHeaderValue } from '../contracts/player.ts';
 import { answerRequest, roundId } from '../contracts/quiz.ts';
-import { playerScore } from '../contracts/scores.ts';
+import { playerScore, type PlayerScore } from '../contracts/scores.ts';
 import { HttpError, parseInput } from '../kit/errors.ts';
 import type { Metrics } from '../kit/metrics.ts';
 import type { PeerClient } from '../kit/peer-client.ts';
@@ -31,11 +31,15 @@ export function quizRoutes(deps: QuizDeps): Router {
 
   router.post('/rounds', async (req, res) => {
     try {
-      const { images } = await deps.images.json('/images', catalogResponse);
+      const playerHeader = req.get(PLAYER_HEADER);
+      const [{ images }, standing] = await Promise.all([
+        deps.images.json('/images', catalogResponse),
+        standingOf(deps.scores, playerHeader),
+      ]);
       const descriptions = await deps.lookup({
         descriptions: deps.descriptions,
         ids: images.map((image) => image.id),
-        playerHeader: req.get(PLAYER_HEADER),
+        playerHeader,
       });
       const { answer, options } = composeRound(descriptions);
       const { id } = deps.tokens.seal({
@@ -48,6 +52,7 @@ export function quizRoutes(deps: QuizDeps): Router {
         id,
         description: answer.description,
         images: options.map((option) => ({ id: option.id })),
+        ...(standing ? { player: standing } : {}),
       });
     } catch (err) {
       rounds.inc({ result: 'error' });
@@ -72,4 +77,14 @@ export function quizRoutes(deps: QuizDeps): Router {
   });
 
   return router;
+}
+
+/** The named player's score so far, for the page to show with the round. */
+async function standingOf(
+  scores: PeerClient,
+  playerHeader: string | undefined,
+): Promise<PlayerScore | undefined> {
+  if (playerHeader === undefined) return undefined;
+  const player = parseInput(playerHeaderValue, playerHeader, `${PLAYER_HEADER} header`);
+  return scores.json(`/players/${encodeURIComponent(player)}`, playerScore);
 }

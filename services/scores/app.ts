@@ -29,9 +29,8 @@ export function scoreRoutes(log: AnswerLog): Router {
 
   router.get('/players/:player', (req, res) => {
     const player = parseInput(playerName, req.params.player, 'player');
-    const score = log.ledger.player(player);
-    if (!score) throw new HttpError(404, `no answers from ${player} yet`);
-    res.json(score);
+    // A player who has not answered yet simply has nothing: a zero score, not an error.
+    res.json(log.ledger.player(player) ?? { player, score: 0, answered: 0 });
   });
 
   router.get('/leaderboard', (req, res) => {

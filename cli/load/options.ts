@@ -1,0 +1,139 @@
+// `quizmesh load` options: read with parseArgs, checked with zod, and refused with a message that
+// names the option and the value given, so a typo costs one glance rather than a wasted run.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const DEFAULT_URL = 'http://127.0.0.1:8080';
+
+export interface LoadOptions {
+  /** Base URL of the quiz site, without a trailing slash. */
+  url: string;
+  /** Plays started per second; each play is two requests. */
+  rps: number;
+  durationSeconds: number;
+  players: number;
+  /** Most plays in flight at once; a start that would exceed it is dropped. */
+  concurrency: number;
+  seed: number;
+  quiet: boolean;
+  json: boolean;
+}
+
+export type ParsedLoadOptions =
+  { kind: 'run'; options: LoadOptions } | { kind: 'help' } | { kind: 'invalid'; message: string };
+
+export const LOAD_USAGE = `Usage: quizmesh load [options]
+
+Plays the quiz like a crowd would: each play fetches a round, then answers it (right about 70%
+of the time), with plays started at evenly spaced times. A live line on stderr shows progress;
+its rate, error share and latency cover the last 5 seconds. A summary goes to stdout at the end
+or on Ctrl-C.
+
+Options:
+  --url <url>          quiz site (default: $QUIZMESH_URL or ${DEFAULT_URL})
+  --rps <n>            plays started per second, each 2 requests (default 20, at most 2000)
+  --duration <time>    how long to run: 60, 60s, 2m, 1500ms (default 60s)
+  --players <n>        distinct player names, about 20% outside Latin-1 (default 30)
+  --concurrency <n>    most plays in flight; starts beyond it are dropped (default 64)
+  --seed <n>           seed for player names and choices (default 1)
+  --quiet              no live line
+  --json               print the summary as JSON
+  -h, --help           show this help
+
+Exit codes: 0 the run completed (whatever the site answered), 1 the site was never reachable,
+2 bad options.
+`;
+
+/** Seconds from `60`, `60s`, `2m`, `1h` or `1500ms`; undefined if the text is none of those. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = match[2] ?? 's';
+  const perUnit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  return value * (perUnit[unit] ?? 1);
+}
+
+const number = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, 'must be a number')
+  .transform(Number);
+const wholeNumber = z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number);
+
+const optionsSchema = z.object({
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .transform((url) => url.replace(/\/+$/, '')),
+  rps: number.pipe(z.number().gt(0, 'must be greater than 0').max(2000, 'must be at most 2000')),
+  duration: z
+    .string()
+    .transform((text) => parseDuration(text) ?? Number.NaN)
+    .pipe(
+      z
+        .number({ error: 'must be a time like 60, 60s, 2m or 1500ms' })
+        .gt(0, 'must be longer than 0')
+        .max(86_400, 'must be at most 24h'),
+    ),
+  players: wholeNumber.pipe(
+    z.number().min(1, 'must be at least 1').max(100_000, 'must be at most 100000'),
+  ),
+  concurrency: wholeNumber.pipe(
+    z.number().min(1, 'must be at least 1').max(10_000, 'must be at most 10000'),
+  ),
+  seed: wholeNumber.pipe(z.number().max(4_294_967_295, 'must fit in 32 bits')),
+  quiet: z.boolean(),
+  json: z.boolean(),
+});
+
+const argsConfig = {
+  url: { type: 'string' },
+  rps: { type: 'string', default: '20' },
+  duration: { type: 'string', default: '60' },
+  players: { type: 'string', default: '30' },
+  concurrency: { type: 'string', default: '64' },
+  seed: { type: 'string', default: '1' },
+  quiet: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function readArgs(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: argsConfig, strict: true, allowPositionals: false })
+    .values;
+}
+
+export function parseLoadOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ParsedLoadOptions {
+  let values: ReturnType<typeof readArgs>;
+  try {
+    values = readArgs(argv);
+  } catch (err) {
+    // parseArgs says e.g. "Unknown option '--rsp'"; its advice about '--' does not apply here.
+    const message = err instanceof Error ? err.message.split('. ')[0] : String(err);
+    return { kind: 'invalid', message: message ?? 'invalid arguments' };
+  }
+  if (values.help) return { kind: 'help' };
+
+  // An empty QUIZMESH_URL (`QUIZMESH_URL= quizmesh load`) means unset, as shells usually intend.
+  const fromEnv = env.QUIZMESH_URL === '' ? undefined : env.QUIZMESH_URL;
+  const url = values.url ?? fromEnv ?? DEFAULT_URL;
+  const raw = { ...values, url };
+  const result = optionsSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      const given = (raw as Record<string, unknown>)[key];
+      const from = key === 'url' && values.url === undefined ? ' (from QUIZMESH_URL)' : '';
+      return `--${key} ${JSON.stringify(given)}${from}: ${issue.message}`;
+    });
+    return { kind: 'invalid', message: problems.join('; ') };
+  }
+  const { duration, ...rest } = result.data;
+  if (rest.rps * duration < 1) {
+    return { kind: 'invalid', message: '--rps × --duration must allow at least one play' };
+  }
+  return { kind: 'run', options: { ...rest, durationSeconds: duration } };
+}

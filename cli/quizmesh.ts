@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// The `quizmesh` command: a dispatcher and nothing more. Each subcommand is a module exporting
+// run(argv) that resolves to an exit code; it is imported only when chosen, so one command's
+// dependencies never slow down or break another.
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run(argv: readonly string[]): Promise<number> }>;
+}
+
+// Adding a subcommand is one line here.
+const commands: Record<string, Command> = {
+  load: {
+    summary: 'drive paced quiz traffic and show live latency',
+    load: () => import('./load/main.ts'),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const list = Object.entries(commands)
+    .map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`)
+    .join('\n');
+  return `Usage: quizmesh <command> [options]
+
+Commands:
+${list}
+  ${'help'.padEnd(width)}  show this help, or a command's: quizmesh help <command>
+`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    if (rest[0] === undefined) {
+      process.stdout.write(usage());
+      return 0;
+    }
+    return dispatch(rest[0], ['--help']);
+  }
+  return dispatch(name, rest);
+}
+
+async function dispatch(name: string, argv: readonly string[]): Promise<number> {
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (command === undefined) {
+    process.stderr.write(`quizmesh: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  return (await command.load()).run(argv);
+}
+
+process.exitCode = await main(process.argv.slice(2));

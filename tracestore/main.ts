@@ -1,0 +1,30 @@
+// Local mode's stand-in for openzipkin/zipkin: the services export spans here and the Zipkin UI or
+// the local console read them back over the same API. It is started without the instrumentation
+// preload on purpose: a trace store that traced its own ingest would feed on itself.
+import { z } from 'zod';
+import { baseConfigSchema, loadConfig } from '../services/kit/config.ts';
+import { createServiceApp, createServiceContext, runService } from '../services/kit/service.ts';
+import { SPANS_BODY_LIMIT, traceStoreRoutes } from './api.ts';
+import { registerStoreMetrics } from './store-metrics.ts';
+import { createTraceStore } from './store.ts';
+
+const config = loadConfig(
+  baseConfigSchema.extend({
+    SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('zipkin'),
+    PORT: baseConfigSchema.shape.PORT.unwrap().default(9411),
+    /** Past this many traces the oldest are evicted, which bounds memory. */
+    MAX_TRACES: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+    /** A trace holding this many spans takes no more (a loop gone wrong should not fill memory). */
+    MAX_SPANS_PER_TRACE: z.coerce.number().int().min(1).max(100_000).default(2_000),
+  }),
+);
+const ctx = createServiceContext(config);
+const store = createTraceStore({
+  maxTraces: config.MAX_TRACES,
+  maxSpansPerTrace: config.MAX_SPANS_PER_TRACE,
+});
+registerStoreMetrics(ctx.metrics.registry, store);
+runService(
+  ctx,
+  createServiceApp(ctx, traceStoreRoutes(store), () => true, { bodyLimit: SPANS_BODY_LIMIT }),
+);
