@@ -58,7 +58,7 @@ export function createSupervisor(
     child.on('exit', (code, signal) => {
       children.delete(workload.name);
       const restarting = !stopping && restarts < MAX_RESTARTS;
-      events.onExit?.(workload, code, signal, restarting);
+      if (!stopping) events.onExit?.(workload, code, signal, restarting);
       if (restarting) {
         setTimeout(
           () => {

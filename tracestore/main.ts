@@ -14,6 +14,8 @@ const config = loadConfig(
     PORT: baseConfigSchema.shape.PORT.unwrap().default(9411),
     /** Past this many traces the oldest are evicted, which bounds memory. */
     MAX_TRACES: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+    /** …and past this many spans in all, like Zipkin's MEM_MAX_SPANS. */
+    MAX_SPANS: z.coerce.number().int().min(1).max(10_000_000).default(200_000),
     /** A trace holding this many spans takes no more (a loop gone wrong should not fill memory). */
     MAX_SPANS_PER_TRACE: z.coerce.number().int().min(1).max(100_000).default(2_000),
   }),
@@ -21,6 +23,7 @@ const config = loadConfig(
 const ctx = createServiceContext(config);
 const store = createTraceStore({
   maxTraces: config.MAX_TRACES,
+  maxSpans: config.MAX_SPANS,
   maxSpansPerTrace: config.MAX_SPANS_PER_TRACE,
 });
 registerStoreMetrics(ctx.metrics.registry, store);

@@ -1,5 +1,6 @@
 // The trace store: spans grouped by trace id, in memory, bounded. Traces are kept in order of first
-// arrival and the oldest are evicted past maxTraces, so a long-running demo never grows without
+// arrival and the oldest are evicted past maxTraces or past maxSpans in all (as Zipkin's in-memory
+// storage caps spans: a v1 round alone holds ~200), so a long-running demo never grows without
 // limit; a trace stops taking new spans at maxSpansPerTrace, so one runaway trace cannot either.
 import { createDependencyLinker } from './dependencies.ts';
 import { createNameIndex } from './name-index.ts';
@@ -8,6 +9,8 @@ import { mergeSpans, spanKey, type DependencyLink, type Span } from './span.ts';
 
 export interface TraceStoreOptions {
   maxTraces: number;
+  /** Spans kept across all traces; omitted, only maxTraces bounds the store. */
+  maxSpans?: number;
   maxSpansPerTrace: number;
 }
 
@@ -104,6 +107,11 @@ export function createTraceStore(options: TraceStoreOptions): TraceStore {
       }
       // Once per trace and batch: a batch usually carries many spans of few traces.
       for (const stored of touched) stored.timestamp = traceTimestamp(stored.spans);
+      const maxSpans = options.maxSpans ?? Infinity;
+      for (const [oldestId, oldest] of traces) {
+        if (stats.spans <= maxSpans || traces.size <= 1) break;
+        evict(oldestId, oldest);
+      }
     },
     trace: (traceId) => {
       const stored = traces.get(traceId);

@@ -17,6 +17,11 @@ export const baseConfigSchema = z.object({
   /** emojivoto-style demo knobs: the share of requests answered 500, and added latency. */
   FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
   ARTIFICIAL_DELAY: milliseconds.default(0),
+  /**
+   * After SIGTERM, how long to keep serving with /readyz failing before closing the listener: on a
+   * cluster the endpoints need a moment to drop this pod. 0 in local mode, where nothing balances.
+   */
+  SHUTDOWN_DELAY_MS: milliseconds.default(0),
   /** How long in-flight requests may take to finish after SIGTERM before the process exits. */
   SHUTDOWN_TIMEOUT_MS: milliseconds.default(10_000),
 });

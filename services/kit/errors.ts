@@ -48,7 +48,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       // express.json(): malformed JSON, a wrong content type or an oversized body.
       status = err.status;
       message =
-        err.type === 'entity.parse.failed' ? 'invalid JSON body' : err.type.replace('.', ' ');
+        err.type === 'entity.parse.failed' ? 'invalid JSON body' : err.type.replaceAll('.', ' ');
+    } else if (err instanceof URIError && 'status' in err && err.status === 400) {
+      // express's router could not percent-decode a path parameter, as in /images/%E0%A4%A.
+      status = 400;
+      message = err.message;
     }
     if (status >= 500) {
       // Put the cause on the server span, so the trace in Zipkin says why this request failed.

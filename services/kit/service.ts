@@ -87,22 +87,30 @@ export function runService(ctx: ServiceContext, service: ServiceApp): Server {
     stopping = true;
     service.draining.value = true;
     logger.info({ signal }, 'draining');
-    const force = setTimeout(() => {
-      logger.warn('in-flight requests outlived the shutdown timeout');
-      server.closeAllConnections();
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    force.unref();
-    server.close(() => {
-      flushTelemetry()
-        .catch((err: unknown) => {
-          logger.warn({ err }, 'could not flush spans');
-        })
-        .finally(() => {
-          logger.info('stopped');
-          process.exit(0);
-        });
-    });
-    server.closeIdleConnections();
+    const close = (): void => {
+      const force = setTimeout(() => {
+        logger.warn('in-flight requests outlived the shutdown timeout');
+        server.closeAllConnections();
+      }, config.SHUTDOWN_TIMEOUT_MS);
+      force.unref();
+      // A keep-alive connection turns idle when its last response is sent; close it then rather
+      // than after the keep-alive timeout.
+      const sweep = setInterval(() => {
+        server.closeIdleConnections();
+      }, 50);
+      server.close(() => {
+        clearInterval(sweep);
+        flushTelemetry()
+          .catch((err: unknown) => {
+            logger.warn({ err }, 'could not flush spans');
+          })
+          .finally(() => {
+            logger.info('stopped');
+            process.exit(0);
+          });
+      });
+    };
+    setTimeout(close, config.SHUTDOWN_DELAY_MS);
   };
   process.on('SIGTERM', () => {
     stop('SIGTERM');

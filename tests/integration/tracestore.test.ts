@@ -1,84 +1,28 @@
 // Starts the trace store as local mode does (`node tracestore/main.ts`, no instrumentation preload)
 // on a free loopback port, and talks to it over HTTP only.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process.ts';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const MAX_TRACES = 20;
 
 /** The store process, for after() to stop whatever happened in between. */
 let running: ChildProcess | undefined;
 
-interface Started {
-  child: ChildProcess;
-  baseUrl: string;
-  listening: Record<string, unknown>;
-  exited: Promise<number | null>;
-  stderr: () => string;
-}
+type Started = ServiceProcess;
 
-/** Resolves once the store logs `listening`, with the port it was given. */
+/** The store, started plain: untraced, unfaulted, as "zipkin". */
 async function startStore(): Promise<Started> {
-  // Whatever the test run carries, the store must start plain: untraced, unfaulted, as "zipkin".
-  const dropped = new Set(['SERVICE_NAME', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'FAILURE_RATE']);
-  const env: NodeJS.ProcessEnv = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !dropped.has(name))),
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    MAX_TRACES: String(MAX_TRACES),
-    MAX_SPANS_PER_TRACE: '500',
-  };
-  const child = spawn(process.execPath, ['tracestore/main.ts'], {
-    cwd: REPO,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = await startServiceProcess({
+    entry: 'tracestore/main.ts',
+    env: { MAX_TRACES: String(MAX_TRACES), MAX_SPANS_PER_TRACE: '500' },
   });
-  running = child;
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-
-  const lines = createInterface({ input: child.stdout });
-  const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const fail = (why: string): void => {
-      clearTimeout(timer);
-      reject(new Error(`${why}; stderr: ${stderr}`));
-    };
-    const timer = setTimeout(() => {
-      fail('no "listening" line within 10 s');
-    }, 10_000);
-    void exited.then((code) => {
-      fail(`exited with ${String(code)} before listening`);
-    });
-    lines.on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        if (entry.msg === 'listening') {
-          clearTimeout(timer);
-          resolve(entry);
-        }
-      } catch {
-        // not a log line: ignore
-      }
-    });
-  });
-  return {
-    child,
-    baseUrl: `http://127.0.0.1:${String(listening.port)}`,
-    listening,
-    exited,
-    stderr: () => stderr,
-  };
+  running = started.child;
+  return started;
 }
 
 const nowMicros = (): number => Date.now() * 1000;

@@ -323,6 +323,25 @@ describe('trace store bounds', () => {
     assert.deepEqual(store.stats(), { traces: 3, spans: 3, evictedTraces: 2, droppedSpans: 0 });
   });
 
+  test('past maxSpans in all the oldest traces are evicted until the spans fit', () => {
+    const store = createTraceStore({ maxTraces: 100, maxSpans: 5, maxSpansPerTrace: 100 });
+    const ingestTrace = (n: number, spans: number): void => {
+      store.ingest(
+        Array.from({ length: spans }, (_, i) =>
+          span({ traceId: traceId(n), id: spanId(n * 10 + i), service: 'quiz' }),
+        ),
+      );
+    };
+    ingestTrace(1, 2);
+    ingestTrace(2, 2);
+    ingestTrace(3, 3);
+
+    assert.equal(store.trace(traceId(1)), undefined);
+    assert.equal(store.trace(traceId(2))?.length, 2);
+    assert.equal(store.trace(traceId(3))?.length, 3);
+    assert.deepEqual(store.stats(), { traces: 2, spans: 5, evictedTraces: 1, droppedSpans: 0 });
+  });
+
   test('a trace holding maxSpansPerTrace spans takes no new ones but still merges', () => {
     const store = newStore(10, 2);
     const id = traceId(1);
