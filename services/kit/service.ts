@@ -1,13 +1,30 @@
 // The shell every service runs in: express with metrics, fault knobs, health endpoints and one error
 // handler around the service's own routes; listen; drain on SIGTERM.
 import type { Server } from 'node:http';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { BaseConfig } from './config.ts';
-import { errorHandler, notFound } from './errors.ts';
+import { errorHandler, HttpError, notFound } from './errors.ts';
 import { injectFaults } from './faults.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, metricsEndpoint, observeRequests, type Metrics } from './metrics.ts';
 import { flushTelemetry } from './telemetry.ts';
+
+/** Every API here speaks JSON; a body of another type is refused as such, not misread as empty. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  // An empty POST (content-length: 0) has nothing to misread and passes.
+  const hasBody =
+    Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    next(
+      new HttpError(
+        415,
+        `expected a JSON body (content-type: application/json), got ${req.get('content-type') ?? 'none'}`,
+      ),
+    );
+    return;
+  }
+  next();
+};
 
 export interface ServiceContext {
   config: BaseConfig;
@@ -61,6 +78,7 @@ export function createServiceApp(
   app.use(
     injectFaults({ failureRate: ctx.config.FAILURE_RATE, delayMs: ctx.config.ARTIFICIAL_DELAY }),
   );
+  app.use(requireJsonBody);
   app.use(express.json({ limit: options.bodyLimit ?? '16kb' }));
   app.use(routes);
   app.use(notFound);

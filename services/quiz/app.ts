@@ -30,11 +30,16 @@ export function quizRoutes(deps: QuizDeps): Router {
   ]);
 
   router.post('/rounds', async (req, res) => {
+    // Checked before counting: a bad header is the caller's error, not a failed round.
+    const playerHeader = req.get(PLAYER_HEADER);
+    const player =
+      playerHeader === undefined
+        ? undefined
+        : parseInput(playerHeaderValue, playerHeader, `${PLAYER_HEADER} header`);
     try {
-      const playerHeader = req.get(PLAYER_HEADER);
       const [{ images }, standing] = await Promise.all([
         deps.images.json('/images', catalogResponse),
-        standingOf(deps.scores, playerHeader),
+        player === undefined ? undefined : standingOf(deps.scores, player),
       ]);
       const descriptions = await deps.lookup({
         descriptions: deps.descriptions,
@@ -80,11 +85,6 @@ export function quizRoutes(deps: QuizDeps): Router {
 }
 
 /** The named player's score so far, for the page to show with the round. */
-async function standingOf(
-  scores: PeerClient,
-  playerHeader: string | undefined,
-): Promise<PlayerScore | undefined> {
-  if (playerHeader === undefined) return undefined;
-  const player = parseInput(playerHeaderValue, playerHeader, `${PLAYER_HEADER} header`);
+function standingOf(scores: PeerClient, player: string): Promise<PlayerScore> {
   return scores.json(`/players/${encodeURIComponent(player)}`, playerScore);
 }
