@@ -57,6 +57,8 @@ if (config.TRACING === 'on') {
     logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
+        // Envoy tags its spans with the request id; ours carry it too, to join the two in Zipkin.
+        headersToSpanAttributes: { server: { requestHeaders: ['x-request-id'] } },
         ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
       }),
       new ExpressInstrumentation({

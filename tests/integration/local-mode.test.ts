@@ -94,10 +94,12 @@ describe('local mode', () => {
 
   it('a round is one trace with spans from all five services, every parent link intact', async () => {
     let traceId = '';
+    let requestId = '';
     const { round } = await playableRound(() => {
       const trace = newTraceHeaders();
       traceId = trace.traceId;
-      return trace.headers;
+      requestId = `it-${trace.traceId}`;
+      return { ...trace.headers, 'x-request-id': requestId };
     });
     assert.ok(round.id);
     // Complete once every service has reported and only the frontend's span lacks a parent here.
@@ -118,6 +120,12 @@ describe('local mode', () => {
       `orphans: ${roots.map((s) => `${serviceOf(s)} ${s.name}`).join()}`,
     );
     assert.equal(serviceOf(roots[0] as ZipkinSpan), 'frontend');
+    // x-request-id travelled with the B3 headers, through every hop.
+    const servers = spans.filter((s) => s.kind === 'SERVER');
+    assert.ok(servers.length >= 5);
+    for (const span of servers) {
+      assert.equal(span.tags?.['http.request.header.x-request-id'], requestId, serviceOf(span));
+    }
   });
 
   it('under v1 a round calls descriptions once per catalog image, 25 times or more', async () => {
