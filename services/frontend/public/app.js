@@ -244,6 +244,8 @@ async function loadRound() {
     if (!isValidRound(data)) throw new ApiError('200', 'the round is missing its images', ms);
     state.round = data;
     renderRound(data);
+    // The round carries the player's standing, so a reload shows the score at once.
+    if (data.player && typeof data.player.score === 'number') setScore(data.player.score);
     setTiming('round', `round loaded in ${ms} ms`);
     els.description.focus();
     els.announce.textContent = `New round: ${data.description}`;
