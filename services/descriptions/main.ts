@@ -8,7 +8,7 @@ const config = loadConfig(
   baseConfigSchema.extend({
     SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('descriptions'),
     /** Share of lookups that miss the cache: the long tail v1's fan-out keeps running into. */
-    SLOW_LOOKUP_RATE: z.coerce.number().min(0).max(1).default(0.005),
+    SLOW_LOOKUP_RATE: z.coerce.number().min(0).max(1).default(0.004),
     SLOW_LOOKUP_MS: z.coerce.number().int().min(0).max(60_000).default(120),
   }),
 );

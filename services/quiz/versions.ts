@@ -2,11 +2,11 @@
 // the same fair round (rounds.ts); they differ only in how they fetch the catalog's descriptions.
 //
 // v1, the bug. Asks descriptions about every catalog image one at a time, each call with a tight
-//   50 ms deadline. descriptions answers most lookups at once but about 1 in 200 misses its cache
-//   and takes ~120 ms; over ~50 sequential calls a round hits that tail about one time in five, and
-//   the round fails with 504. In Zipkin: ~50 descriptions spans in one trace, the last one cut off.
+//   50 ms deadline. descriptions answers most lookups at once but about 1 in 250 misses its cache
+//   and takes ~120 ms; over 54 sequential calls a round hits that tail about one time in five, and
+//   the round fails with 504. In Zipkin: up to 54 descriptions spans in one trace, the last cut off.
 // v2, the hasty fix. One batch call: fast, and fine for the developer who tried it. But it passes
-//   the player on to descriptions decoded, and fetch refuses header values outside Latin-1, so
+//   the player on to descriptions decoded, and HTTP refuses header values outside Latin-1, so
 //   players named Łukasz or 李雷 get a 500. In Zipkin: quiz fails with a TypeError and never calls
 //   descriptions.
 // v3, the real fix. One batch call, the player header passed on as received (URI-encoded).

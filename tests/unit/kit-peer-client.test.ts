@@ -101,7 +101,7 @@ describe('peer client', () => {
     assert.equal(err.failure, 'unreachable');
   });
 
-  it('a header value fetch cannot send is a plain error (our bug, a 500), not a peer failure', async () => {
+  it('a header value HTTP cannot carry is a plain error (our bug, a 500), not a peer failure', async () => {
     const peer = createPeerClient('descriptions', baseUrl, createMetrics());
     await assert.rejects(
       peer.json('/ok', value, { headers: { 'x-quiz-player': '李雷' } }),
