@@ -1,6 +1,8 @@
 // The whole local mode, started for real: rounds played through the frontend, traces read back
 // from the trace store, metrics scraped from every service.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   newTraceHeaders,
@@ -178,6 +180,15 @@ describe('local mode', () => {
     assert.equal(slow?.kind, 'SERVER');
     assert.equal(slow.parentId, gaveUp?.id);
     assert.match(gaveUp?.tags?.error ?? '', /no answer within 50 ms/);
+    // quiz's JSON log line for the failure carries the same trace id, so logs lead to the trace.
+    const log = readFileSync(join(local.home, 'logs', 'quiz-v1.log'), 'utf8');
+    const line = log
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((entry) => entry.trace_id === failure.traceId);
+    assert.equal(line?.level, 50);
+    assert.match(String(line.msg), /descriptions did not answer/);
   });
 
   it('under v3 a round calls descriptions at most 3 times', async () => {
