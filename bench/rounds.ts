@@ -6,13 +6,14 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeIssues } from '../services/kit/config.ts';
 import { startLocalMode, type RunningLocalMode } from '../tests/support/local-mode.ts';
+import { meshConfigCopy } from '../tests/support/mesh-config.ts';
 
 const options = z
   .object({
     seconds: z.coerce.number().positive().max(300).default(8),
     concurrency: z.coerce.number().int().min(1).max(256).default(16),
     repeats: z.coerce.number().int().min(1).max(10).default(2),
-    quiz: z.enum(['v1', 'v2', 'v3']).default('v3'),
+    quiz: z.enum(['v1', 'v3']).default('v3'),
   })
   .safeParse(
     parseArgs({
@@ -95,7 +96,9 @@ function residentMemory(local: RunningLocalMode): Record<string, number> {
 async function run(tracing: 'on' | 'off'): Promise<Measurement> {
   const local = await startLocalMode({
     TRACING: tracing,
-    QUIZMESH_SERVE_QUIZ: quiz,
+    QUIZMESH_MESH_CONFIG: meshConfigCopy({
+      'virtual-service-quiz.yaml': `virtual-service-quiz-all-${quiz}.yaml`,
+    }),
     LOG_LEVEL: 'warn',
   });
   try {

@@ -8,6 +8,8 @@ export const runtimeStateSchema = z.object({
   startedAt: z.string(),
   siteUrl: z.string(),
   zipkinUrl: z.string(),
+  meshStatsUrl: z.string(),
+  meshAdminUrl: z.string(),
   workloads: z.array(
     z.object({
       name: z.string(),

@@ -15,13 +15,11 @@ export const localSettingsSchema = z.object({
   ZIPKIN_PORT: port.default(9411),
   /** Runtime state, logs and scores' data. */
   QUIZMESH_HOME: z.string().min(1).default('.quizmesh'),
-  QUIZMESH_QUIZ_VERSIONS: z
-    .string()
-    .default('v1,v2,v3')
-    .transform((list) => list.split(',').map((v) => v.trim()))
-    .pipe(z.array(z.enum(['v1', 'v2', 'v3'])).min(1)),
-  /** The quiz version the frontend calls (until the local mesh splits traffic by VirtualService). */
-  QUIZMESH_SERVE_QUIZ: z.enum(['v1', 'v2', 'v3']).default('v1'),
+  /** The Istio resources the local mesh applies (the same files a cluster gets). */
+  QUIZMESH_MESH_CONFIG: z.string().min(1).default('mesh-config'),
+  /** The mesh's Prometheus endpoint (Envoy's /stats/prometheus) and its admin endpoint. */
+  MESH_STATS_PORT: port.default(15090),
+  MESH_ADMIN_PORT: port.default(15000),
   TRACING: z.enum(['on', 'off']).default('on'),
   TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   QUIZMESH_READY_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(60_000),

@@ -1,5 +1,5 @@
 // `npm start`: the whole demo on this machine, no cluster and no Docker.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../services/kit/config.ts';
 import { freePort } from './ports.ts';
@@ -7,7 +7,8 @@ import { loadRoundSecret } from './round-secret.ts';
 import { runtimeStatePath, writeRuntimeState } from './runtime-state.ts';
 import { localSettingsSchema } from './settings.ts';
 import { createSupervisor } from './supervisor.ts';
-import { buildTopology, internalPortCount, type Workload } from './topology.ts';
+import { LOCAL_APPS } from './mesh-topology.ts';
+import { planLocalMode, type Workload } from './topology.ts';
 
 const settings = loadConfig(localSettingsSchema);
 const home = resolve(settings.QUIZMESH_HOME);
@@ -15,30 +16,39 @@ mkdirSync(home, { recursive: true });
 const host = settings.QUIZMESH_HOST;
 
 const pick = async (port: number): Promise<number> => (port === 0 ? freePort(host) : port);
-const internalPorts = await Promise.all(
-  Array.from({ length: internalPortCount(settings.QUIZMESH_QUIZ_VERSIONS) }, () => freePort(host)),
+const instanceCount = Object.values(LOCAL_APPS).flat().length;
+const serviceCount = Object.keys(LOCAL_APPS).length;
+const pool = await Promise.all(
+  Array.from({ length: instanceCount * (1 + serviceCount) }, () => freePort(host)),
 );
-const workloads = buildTopology({
-  addresses: {
-    host,
-    sitePort: await pick(settings.QUIZMESH_PORT),
-    zipkinPort: await pick(settings.ZIPKIN_PORT),
-    internalPorts,
+const plan = planLocalMode({
+  host,
+  sitePort: await pick(settings.QUIZMESH_PORT),
+  zipkinPort: await pick(settings.ZIPKIN_PORT),
+  statsPort: await pick(settings.MESH_STATS_PORT),
+  adminPort: await pick(settings.MESH_ADMIN_PORT),
+  nextPort: () => {
+    const port = pool.shift();
+    if (port === undefined) throw new Error('ran out of free ports');
+    return port;
   },
-  quizVersions: settings.QUIZMESH_QUIZ_VERSIONS,
-  servingQuizVersion: settings.QUIZMESH_SERVE_QUIZ,
+  meshConfigDir: resolve(settings.QUIZMESH_MESH_CONFIG),
   dataDir: join(home, 'data'),
   roundSecret: loadRoundSecret(home),
   tracing: settings.TRACING === 'on',
   sampleRatio: settings.TRACE_SAMPLE_RATIO,
 });
+const planFile = join(home, 'mesh-plan.json');
+writeFileSync(planFile, `${JSON.stringify(plan.mesh, null, 2)}\n`);
+const workloads = plan.workloads.map((w) =>
+  w.app === 'mesh' ? { ...w, env: { ...w.env, MESH_PLAN_FILE: planFile } } : w,
+);
 
-const urlOf = (w: Workload): string => `http://${host}:${w.port}`;
-const find = (app: string): Workload => {
-  const workload = workloads.find((w) => w.app === app);
-  if (!workload) throw new Error(`no workload of ${app}`);
-  return workload;
-};
+const urlOf = (w: Pick<Workload, 'port'>): string => `http://${host}:${w.port}`;
+const zipkin = workloads.find((w) => w.app === 'zipkin');
+const siteUrl = urlOf(plan.mesh.ingress);
+const statsUrl = `${urlOf(plan.mesh.stats)}/stats/prometheus`;
+const adminUrl = urlOf(plan.mesh.admin);
 const logDir = join(home, 'logs');
 const supervisor = createSupervisor(workloads, logDir, {
   onExit(workload, code, signal, restarting) {
@@ -69,13 +79,13 @@ try {
   await shutdown(1);
 }
 
-const site = find('frontend');
-const zipkin = find('zipkin');
 writeRuntimeState(home, {
   pid: process.pid,
   startedAt: new Date().toISOString(),
-  siteUrl: urlOf(site),
-  zipkinUrl: urlOf(zipkin),
+  siteUrl,
+  zipkinUrl: zipkin ? urlOf(zipkin) : '',
+  meshStatsUrl: statsUrl,
+  meshAdminUrl: adminUrl,
   workloads: workloads.map((w) => ({
     name: w.name,
     app: w.app,
@@ -84,19 +94,21 @@ writeRuntimeState(home, {
     pid: supervisor.pids()[w.name],
   })),
 });
+const apps = workloads.filter((w) => w.traced);
 process.stdout.write(
   [
     '',
     'quizmesh is running (local mode)',
-    `  quiz site      ${urlOf(site)}`,
-    `  zipkin API     ${urlOf(zipkin)}/api/v2/traces`,
-    `  quiz serving   quiz-${settings.QUIZMESH_SERVE_QUIZ} (QUIZMESH_SERVE_QUIZ picks another)`,
-    ...workloads
-      .filter((w) => w.app !== 'zipkin')
-      .map((w) => `  ${w.name.padEnd(14)} ${urlOf(w)}/metrics`),
-    `  logs           ${logDir}`,
+    `  quiz site         ${siteUrl}   (the mesh's ingress gateway)`,
+    `  zipkin API        ${zipkin ? urlOf(zipkin) : '-'}/api/v2/traces`,
+    `  mesh metrics      ${statsUrl}   (istio_requests_total, …)`,
+    `  mesh admin        ${adminUrl}/config_dump`,
+    `  mesh config       ${plan.mesh.configDir}   (edits apply within a second)`,
+    ...apps.map((w) => `  ${w.name.padEnd(17)} ${urlOf(w)}/metrics`),
+    `  logs              ${logDir}`,
     '',
     'Drive traffic: npm run load -- --rps 20 --duration 60 --players 30',
+    'Shift traffic:  npx quizmesh route quiz v1=90 v3=10',
     'Stop: Ctrl-C',
     '',
   ].join('\n'),

@@ -1,101 +1,123 @@
 // What local mode runs: every workload of the cluster as its own process on loopback, with the
-// same app/version identity and the same environment variables the Kubernetes manifests set.
+// same app/version identity the Kubernetes manifests give it, and the local mesh between them.
+// Every app reaches every Service through an outbound listener of the mesh that belongs to that
+// app instance alone, so the mesh knows the caller the way a sidecar does.
+import type { MeshTopology } from '../mesh/config/topology.ts';
+import type { MeshPlan, OutboundListener } from '../mesh/plan.ts';
+import { LOCAL_APPS, meshTopology } from './mesh-topology.ts';
+
 export interface Workload {
   /** `<app>-<version>`, as the Deployment is named on the cluster. */
   name: string;
   app: string;
   version: string;
   entry: string;
-  /** Started with the tracing preload (the trace store itself is not traced). */
+  /** Started with the tracing preload (the trace store and the mesh trace by themselves). */
   traced: boolean;
   port: number;
   env: Record<string, string>;
 }
 
-export interface Addresses {
-  host: string;
-  sitePort: number;
-  zipkinPort: number;
-  /** Ports for the internal workloads, in the order of INTERNAL_WORKLOADS. */
-  internalPorts: number[];
+export interface LocalPlan {
+  workloads: Workload[];
+  mesh: MeshPlan;
 }
 
 export interface TopologyOptions {
-  addresses: Addresses;
-  quizVersions: readonly string[];
-  /** Which quiz version the frontend calls until the local mesh routes by VirtualService. */
-  servingQuizVersion: string;
+  host: string;
+  /** The ingress gateway: the quiz site. */
+  sitePort: number;
+  zipkinPort: number;
+  statsPort: number;
+  adminPort: number;
+  /** Asked for one at a time, for every app instance and outbound listener. */
+  nextPort: () => number;
+  meshConfigDir: string;
   dataDir: string;
   roundSecret: string;
   tracing: boolean;
   sampleRatio: number;
+  apps?: Readonly<Record<string, readonly string[]>>;
 }
 
-export function buildTopology(options: TopologyOptions): Workload[] {
-  const { host, sitePort, zipkinPort } = options.addresses;
-  const ports = [...options.addresses.internalPorts];
-  const nextPort = (): number => {
-    const port = ports.shift();
-    if (port === undefined) throw new Error('not enough ports for the local workloads');
-    return port;
-  };
+/** `QUIZ_URL`: the variable an app reads a Service's address from. */
+export const serviceUrlVariable = (service: string): string => `${service.toUpperCase()}_URL`;
+
+export function planLocalMode(options: TopologyOptions): LocalPlan {
+  const { host } = options;
+  const apps = options.apps ?? LOCAL_APPS;
   const url = (port: number): string => `http://${host}:${port}`;
-  const telemetry = {
-    TRACING: options.tracing ? 'on' : 'off',
-    TRACE_SAMPLE_RATIO: String(options.sampleRatio),
-    ZIPKIN_URL: `${url(zipkinPort)}/api/v2/spans`,
-  };
-  const workload = (app: string, version: string, port: number, env = {}): Workload => ({
-    name: `${app}-${version}`,
-    app,
-    version,
-    entry: `services/${app}/main.ts`,
-    traced: true,
-    port,
-    env: {
-      SERVICE_NAME: app,
-      SERVICE_VERSION: version,
-      HOST: host,
-      PORT: String(port),
-      ...telemetry,
-      ...env,
-    },
+  const zipkinUrl = `${url(options.zipkinPort)}/api/v2/spans`;
+
+  const instances = Object.entries(apps).flatMap(([app, versions]) =>
+    versions.map((version) => ({ app, version, host, port: options.nextPort() })),
+  );
+  const topology: MeshTopology = meshTopology(instances);
+  const outbound: OutboundListener[] = topology.instances.flatMap((instance) =>
+    topology.services.map((service) => ({
+      host,
+      port: options.nextPort(),
+      source: instance.workload,
+      service: service.name,
+    })),
+  );
+
+  const appWorkloads = topology.instances.map((instance): Workload => {
+    const app = instance.labels.app ?? instance.service;
+    const version = instance.labels.version ?? 'v1';
+    const upstreams = Object.fromEntries(
+      outbound
+        .filter((listener) => listener.source === instance.workload)
+        .map((listener) => [serviceUrlVariable(listener.service), url(listener.port)]),
+    );
+    return {
+      name: instance.workload,
+      app,
+      version,
+      entry: `services/${app}/main.ts`,
+      traced: true,
+      port: instance.port,
+      env: {
+        SERVICE_NAME: app,
+        SERVICE_VERSION: version,
+        HOST: host,
+        PORT: String(instance.port),
+        TRACING: options.tracing ? 'on' : 'off',
+        TRACE_SAMPLE_RATIO: String(options.sampleRatio),
+        ZIPKIN_URL: zipkinUrl,
+        ...upstreams,
+        ...(app === 'scores' ? { DATA_DIR: options.dataDir } : {}),
+        ...(app === 'quiz' ? { ROUND_SECRET: options.roundSecret } : {}),
+      },
+    };
   });
 
-  const images = workload('images', 'v1', nextPort());
-  const descriptions = workload('descriptions', 'v1', nextPort());
-  const scores = workload('scores', 'v1', nextPort(), { DATA_DIR: options.dataDir });
-  const quizzes = options.quizVersions.map((version) =>
-    workload('quiz', version, nextPort(), {
-      IMAGES_URL: url(images.port),
-      DESCRIPTIONS_URL: url(descriptions.port),
-      SCORES_URL: url(scores.port),
-      ROUND_SECRET: options.roundSecret,
-    }),
-  );
-  const serving = quizzes.find((quiz) => quiz.version === options.servingQuizVersion);
-  if (!serving)
-    throw new Error(
-      `no quiz ${options.servingQuizVersion} among ${options.quizVersions.join(', ')}`,
-    );
-  const frontend = workload('frontend', 'v1', sitePort, {
-    QUIZ_URL: url(serving.port),
-    IMAGES_URL: url(images.port),
-    SCORES_URL: url(scores.port),
-  });
+  const mesh: MeshPlan = {
+    topology,
+    ingress: { host, port: options.sitePort },
+    outbound,
+    stats: { host, port: options.statsPort },
+    admin: { host, port: options.adminPort },
+    configDir: options.meshConfigDir,
+    zipkinUrl: options.tracing ? zipkinUrl : undefined,
+  };
   const zipkin: Workload = {
     name: 'zipkin',
     app: 'zipkin',
     version: 'v1',
     entry: 'tracestore/main.ts',
     traced: false,
-    port: zipkinPort,
-    env: { SERVICE_NAME: 'zipkin', HOST: host, PORT: String(zipkinPort) },
+    port: options.zipkinPort,
+    env: { SERVICE_NAME: 'zipkin', HOST: host, PORT: String(options.zipkinPort) },
   };
-  return [zipkin, images, descriptions, scores, ...quizzes, frontend];
-}
-
-/** How many internal ports buildTopology takes for `quizVersions`. */
-export function internalPortCount(quizVersions: readonly string[]): number {
-  return 3 + quizVersions.length;
+  const meshWorkload: Workload = {
+    name: 'mesh',
+    app: 'mesh',
+    version: 'v1',
+    entry: 'mesh/main.ts',
+    traced: false,
+    port: options.adminPort,
+    env: { SERVICE_NAME: 'mesh', HOST: host },
+  };
+  return { workloads: [zipkin, meshWorkload, ...appWorkloads], mesh };
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
+import { meshConfigCopy } from '../support/mesh-config.ts';
 
 type Lazy<T> = T | (() => T);
 const resolve = <T>(value: Lazy<T>): T =>
@@ -887,7 +888,11 @@ const ENDPOINTS: Endpoint[] = [
 ];
 
 before(async () => {
-  local = await startLocalMode({ QUIZMESH_SERVE_QUIZ: 'v3' });
+  local = await startLocalMode({
+    QUIZMESH_MESH_CONFIG: meshConfigCopy({
+      'virtual-service-quiz.yaml': 'virtual-service-quiz-all-v3.yaml',
+    }),
+  });
   const built = await fetch(`${local.url('quiz-v3')}/rounds`, { method: 'POST' });
   assert.equal(built.status, 201);
   const round = (await built.json()) as { id: string; images: { id: string }[] };

@@ -1,0 +1,104 @@
+// The local mesh, one process standing in for istiod and every Envoy: it reads the plan local mode
+// wrote (Services, instances, listeners), applies mesh-config/, and proxies every call.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { z } from 'zod';
+import { loadConfig } from '../services/kit/config.ts';
+import { adminHandler, statsHandler } from './admin.ts';
+import { startControlPlane } from './control-plane.ts';
+import { meshPlanSchema, type MeshPlan } from './plan.ts';
+import { compileConfig, type CompiledConfig } from './proxy/compiled-config.ts';
+import {
+  createRequestHandler,
+  createUpstreamState,
+  type DataPlane,
+} from './proxy/handle-request.ts';
+import { identityOf, INGRESS_GATEWAY } from './proxy/identity.ts';
+import { LoadBalancer } from './routing/load-balancer.ts';
+import { createIstioMetrics } from './telemetry/istio-metrics.ts';
+import { createProxySpans } from './telemetry/proxy-spans.ts';
+
+const settings = loadConfig(z.object({ MESH_PLAN_FILE: z.string().min(1) }));
+const plan: MeshPlan = meshPlanSchema.parse(
+  JSON.parse(readFileSync(settings.MESH_PLAN_FILE, 'utf8')),
+);
+const log = (message: string): void => {
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), service: 'mesh', msg: message })}\n`,
+  );
+};
+
+const controlPlane = startControlPlane(plan.configDir, plan.topology, log);
+let compiled: CompiledConfig = compileConfig(1, controlPlane.current().config, plan.topology);
+const spans = createProxySpans(plan.zipkinUrl, compiled.samplingPercentage);
+controlPlane.onApply((snapshot) => {
+  compiled = compileConfig(snapshot.generation, snapshot.config, plan.topology);
+  spans.setSamplingPercentage(compiled.samplingPercentage);
+});
+
+const plane: DataPlane = {
+  topology: plan.topology,
+  compiled: () => compiled,
+  metrics: createIstioMetrics(),
+  spans,
+  balancer: new LoadBalancer(),
+  random: Math.random,
+  now: Date.now,
+};
+
+const servers: http.Server[] = [];
+const listen = (handler: http.RequestListener, address: { host: string; port: number }): void => {
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, handler);
+  server.listen(address.port, address.host);
+  servers.push(server);
+};
+
+/** The gateways the ingress serves: every Gateway whose selector picks istio-ingressgateway. */
+const ingressGateway = (): string => {
+  const gateway = compiled.config.gateways.find((g) =>
+    Object.entries(g.spec.selector).every(([key, value]) => INGRESS_GATEWAY.labels[key] === value),
+  );
+  return gateway
+    ? `${gateway.metadata.namespace ?? 'quiz'}/${gateway.metadata.name}`
+    : 'no-gateway';
+};
+const upstreams = createUpstreamState();
+listen(
+  createRequestHandler(plane, upstreams, { source: INGRESS_GATEWAY, gateway: ingressGateway }),
+  plan.ingress,
+);
+for (const outbound of plan.outbound) {
+  const instance = plan.topology.instances.find((i) => i.workload === outbound.source);
+  const service = plan.topology.services.find((s) => s.name === outbound.service);
+  if (!instance || !service)
+    throw new Error(`plan: listener for unknown ${outbound.source} → ${outbound.service}`);
+  listen(
+    createRequestHandler(plane, upstreams, {
+      source: identityOf(instance),
+      gateway: () => 'mesh',
+      service,
+    }),
+    outbound,
+  );
+}
+listen(statsHandler(plane.metrics), plan.stats);
+listen(
+  adminHandler(controlPlane, () => ({
+    listeners: servers.length,
+    generation: compiled.generation,
+  })),
+  plan.admin,
+);
+log(
+  `listening: ingress ${plan.ingress.host}:${plan.ingress.port}, ${plan.outbound.length} outbound listeners`,
+);
+
+const stop = (): void => {
+  controlPlane.close();
+  for (const server of servers) server.close();
+  for (const server of servers) server.closeIdleConnections();
+  void spans.flush().finally(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('disconnect', stop);
