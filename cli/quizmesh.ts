@@ -14,6 +14,7 @@ const commands: Record<string, Command> = {
     summary: 'drive paced quiz traffic and show live latency',
     load: () => import('./load/main.ts'),
   },
+  validate: { summary: 'check mesh-config/ and scenarios', load: () => import('./validate.ts') },
 };
 
 function usage(): string {

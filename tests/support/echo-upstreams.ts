@@ -1,0 +1,38 @@
+// Stand-in app instances for mesh tests, all in one child process: each answers with its own name
+// and what it received. A caller steers it per request: `x-echo-status: 503` answers that status,
+// `x-echo-delay: 300` waits that many ms first. GET /__hits reports how many requests each took.
+//   node tests/support/echo-upstreams.ts '[{"name":"quiz-v1","port":41001}, …]'
+import http from 'node:http';
+
+const instances = JSON.parse(process.argv[2] ?? '[]') as { name: string; port: number }[];
+const hits = new Map<string, number>();
+
+for (const { name, port } of instances) {
+  http
+    .createServer((req, res) => {
+      if (req.url === '/__hits') {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(Object.fromEntries(hits)));
+        return;
+      }
+      hits.set(name, (hits.get(name) ?? 0) + 1);
+      const status = Number(req.headers['x-echo-status'] ?? 200);
+      const delay = Number(req.headers['x-echo-delay'] ?? 0);
+      req.resume();
+      req.on('end', () => {
+        setTimeout(() => {
+          const body = JSON.stringify({
+            instance: name,
+            method: req.method,
+            path: req.url,
+            headers: req.headers,
+          });
+          res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+        }, delay);
+      });
+    })
+    .listen(port, '127.0.0.1');
+}
+process.stdout.write('ready\n');
+process.on('disconnect', () => process.exit(0));
