@@ -30,10 +30,12 @@ export function adminHandler(
         .end(`${JSON.stringify(body, null, 2)}\n`);
     };
     switch (req.url) {
-      case '/ready':
-      case '/readyz':
-      case '/healthz':
+      case '/ready': // Envoy's admin answers LIVE
         json(200, { status: 'LIVE' });
+        return;
+      case '/readyz':
+      case '/healthz': // as every quizmesh process answers them
+        json(200, { status: 'ok' });
         return;
       case '/config_dump':
         json(200, { status: controlPlane.status(), config: controlPlane.current().config });
