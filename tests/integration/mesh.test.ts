@@ -166,6 +166,9 @@ describe('local mesh: routing', () => {
 
   it('applies a change to mesh-config/ within a second, and refuses a bad one keeping the last good', async () => {
     const url = mesh.outbound('frontend-v1', 'quiz');
+    // A call in flight while the config changes finishes on the route it started with.
+    const inFlight = call(url, { 'x-quiz-player': 'alice', 'x-echo-delay': '700' });
+    await sleep(100);
     writeFileSync(
       join(configDir, 'virtual-service-quiz.yaml'),
       quizRoutes(`    - route:
@@ -180,6 +183,9 @@ describe('local mesh: routing', () => {
       await sleep(50);
     }
     assert.equal(instance, 'quiz-v3');
+    const slow = await inFlight;
+    assert.equal(slow.status, 200);
+    assert.equal(slow.echo?.instance, 'quiz-v2');
     assert.ok(Date.now() - changed < 1_500, `took ${Date.now() - changed} ms`);
 
     writeFileSync(
