@@ -18,7 +18,7 @@ import { decideFault } from '../routing/fault.ts';
 import type { LoadBalancer } from '../routing/load-balancer.ts';
 import type { MatchRequest } from '../routing/match.ts';
 import { OutlierDetector } from '../routing/outlier.ts';
-import { connectionSecurityPolicy, mtlsModeFor } from '../routing/peer-auth.ts';
+import { connectionSecurityPolicy } from '../routing/peer-auth.ts';
 import { retryBackoffMs, retryDecision, retryPolicyOf } from '../routing/retry-policy.ts';
 import { selectRoute } from '../routing/route-table.ts';
 import { resolveDestination, type Cluster } from '../routing/subsets.ts';
@@ -135,10 +135,11 @@ async function handle(
       : outcome;
     const flags = verdict.flags.length > 0 ? verdict.flags.join(',') : '-';
     const destinationMode = verdict.instance
-      ? mtlsModeFor(compiled.config.peerAuthentications, verdict.instance)
+      ? compiled.securityOf(verdict.instance).mtls
       : undefined;
     plane.metrics.record({
-      labels: callLabels(listener.source, service, verdict.instance, verdict.status, flags),
+      key: `${listener.source.workload}|${service?.name ?? ''}|${verdict.instance?.workload ?? ''}|${verdict.status}|${flags}`,
+      labels: () => callLabels(listener.source, service, verdict.instance, verdict.status, flags),
       destinationSecurity: destinationMode ? connectionSecurityPolicy(destinationMode) : 'unknown',
       reachedDestination: verdict.reachedDestination,
       durationMs: performance.now() - started,
@@ -278,11 +279,10 @@ async function forward(
       );
       return;
     }
-    const access = authorize(request.compiled.config.authorizationPolicies, instance, {
-      principal:
-        mtlsModeFor(request.compiled.config.peerAuthentications, instance) === 'DISABLE'
-          ? undefined
-          : request.listener.source.principal,
+    // Only the policies that select this workload (authorize filters them again, cheaply).
+    const security = request.compiled.securityOf(instance);
+    const access = authorize(security.policies, instance, {
+      principal: security.mtls === 'DISABLE' ? undefined : request.listener.source.principal,
       namespace: request.listener.source.namespace,
       method: request.method,
       path: request.path,
@@ -377,7 +377,10 @@ function toUpstreamOutcome(outcome: AttemptOutcome, perTryTimeout: boolean): Ups
   }
 }
 
-/** Streams the upstream response to the caller, counting the bytes. */
+/**
+ * Hands the upstream response to the caller in one write: the services answer small JSON and SVG,
+ * and one write costs far less than a write per chunk.
+ */
 function relay(
   upstream: http.IncomingMessage,
   res: http.ServerResponse,
@@ -387,19 +390,18 @@ function relay(
   for (const [name, value] of Object.entries(upstream.headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
   }
-  res.writeHead(upstream.statusCode ?? 502, headers);
-  let bytes = 0;
-  upstream.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    res.write(chunk);
-  });
+  const chunks: Buffer[] = [];
+  upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
   upstream.on('end', () => {
-    res.end();
-    done(bytes);
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    headers['content-length'] = String(body.length);
+    res.writeHead(upstream.statusCode ?? 502, headers);
+    res.end(body);
+    done(body.length);
   });
   upstream.on('error', () => {
     res.destroy();
-    done(bytes);
+    done(0);
   });
 }
 
@@ -456,16 +458,27 @@ export function createUpstreamState(): UpstreamState {
 }
 
 const TOO_LARGE = Buffer.alloc(0);
+const EMPTY = Buffer.alloc(0);
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return TOO_LARGE;
-    chunks.push(chunk);
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  // Most calls are GETs without a body: no need to wait on the stream for them.
+  const length = req.headers['content-length'];
+  if (length === '0' || (length === undefined && req.headers['transfer-encoding'] === undefined)) {
+    req.resume();
+    return Promise.resolve(EMPTY);
   }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      resolve(size > MAX_BODY_BYTES ? TOO_LARGE : Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
 }
 
 function flatten(headers: IncomingHttpHeaders): Record<string, string> {

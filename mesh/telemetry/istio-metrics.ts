@@ -40,8 +40,13 @@ export const ISTIO_LABELS = [
 export type IstioLabels = Record<(typeof ISTIO_LABELS)[number], string>;
 
 export interface RequestRecord {
+  /**
+   * Identifies the label set (source, destination, code, flags…): label sets repeat, and building
+   * one costs more than the observation, so `labels` is only called the first time a key is seen.
+   */
+  key: string;
   /** Labels shared by both reporters; `reporter` and `connection_security_policy` are set here. */
-  labels: Omit<IstioLabels, 'reporter' | 'connection_security_policy'>;
+  labels: () => Omit<IstioLabels, 'reporter' | 'connection_security_policy'>;
   /** mutual_tls or none, as the destination sidecar sees it; the source reports "unknown". */
   destinationSecurity: string;
   /** Whether a destination sidecar saw it: not when no upstream was reached (NR, UH, UF, FI). */
@@ -98,26 +103,38 @@ export function createIstioMetrics(): IstioMetrics {
   };
 
   // Resolving a label set is the costly part of an observation; the sets repeat, so cache the
-  // children by their key.
+  // children of both reporters under the caller's key.
   type Children = { [K in keyof Series]: ReturnType<Series[K]['labels']> };
-  const cache = new Map<string, Children>();
-  const childrenFor = (labels: IstioLabels): Children => {
-    const key = ISTIO_LABELS.map((name) => labels[name]).join('\u0000');
-    let children = cache.get(key);
-    if (!children) {
-      children = {
-        requests: series.requests.labels(labels),
-        duration: series.duration.labels(labels),
-        requestBytes: series.requestBytes.labels(labels),
-        responseBytes: series.responseBytes.labels(labels),
+  const childrenOf = (labels: IstioLabels): Children => ({
+    requests: series.requests.labels(labels),
+    duration: series.duration.labels(labels),
+    requestBytes: series.requestBytes.labels(labels),
+    responseBytes: series.responseBytes.labels(labels),
+  });
+  const cache = new Map<string, { source: Children; destination: Children }>();
+  const childrenFor = (request: RequestRecord): { source: Children; destination: Children } => {
+    const key = `${request.key}|${request.destinationSecurity}`;
+    let entry = cache.get(key);
+    if (!entry) {
+      const labels = request.labels();
+      entry = {
+        source: childrenOf({
+          ...labels,
+          reporter: 'source',
+          connection_security_policy: 'unknown',
+        }),
+        destination: childrenOf({
+          ...labels,
+          reporter: 'destination',
+          connection_security_policy: request.destinationSecurity,
+        }),
       };
-      cache.set(key, children);
+      cache.set(key, entry);
     }
-    return children;
+    return entry;
   };
 
-  const observe = (labels: IstioLabels, request: RequestRecord): void => {
-    const children = childrenFor(labels);
+  const observe = (children: Children, request: RequestRecord): void => {
     children.requests.inc();
     children.duration.observe(request.durationMs);
     children.requestBytes.observe(request.requestBytes);
@@ -127,20 +144,9 @@ export function createIstioMetrics(): IstioMetrics {
   return {
     registry,
     record(request) {
-      observe(
-        { ...request.labels, reporter: 'source', connection_security_policy: 'unknown' },
-        request,
-      );
-      if (request.reachedDestination) {
-        observe(
-          {
-            ...request.labels,
-            reporter: 'destination',
-            connection_security_policy: request.destinationSecurity,
-          },
-          request,
-        );
-      }
+      const children = childrenFor(request);
+      observe(children.source, request);
+      if (request.reachedDestination) observe(children.destination, request);
     },
   };
 }

@@ -209,8 +209,9 @@ describe('local mesh: resilience', () => {
   let mesh: MeshUnderTest;
   let configDir = '';
   before(async () => {
-    configDir = meshConfigCopy({
-      'virtual-service-quiz.yaml': quizRoutes(`    - match:
+    configDir = meshConfigCopy(
+      {
+        'virtual-service-quiz.yaml': quizRoutes(`    - match:
         - headers: { x-test: { exact: retries } }
       retries: { attempts: 3, perTryTimeout: 1s, retryOn: "5xx" }
       route:
@@ -237,7 +238,9 @@ describe('local mesh: resilience', () => {
     - route:
         - destination: { host: quiz, subset: v3 }
 `),
-    });
+      },
+      ['destination-rule-quiz-outlier-detection.yaml'],
+    );
     mesh = await startMesh({ configDir, down: ['quiz-v2'] });
   });
   after(async () => {

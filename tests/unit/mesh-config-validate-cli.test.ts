@@ -38,7 +38,7 @@ test('quizmesh validate --scenarios accepts the shipped mesh-config and exits 0'
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.match(
     result.stdout,
-    /: valid: \d+ resources in 8 files, and 9 scenarios each in place; 0 warnings\n$/,
+    /: valid: \d+ resources in 8 files, and 10 scenarios each in place; 0 warnings\n$/,
   );
   assert.equal(result.stdout.trim().split('\n').length, 1);
 });
@@ -75,7 +75,7 @@ test('quizmesh validate --scenarios names the scenario that does not validate', 
       result.stdout,
       /scenarios\/virtual-service-quiz-v1-50-v3-50\.yaml: VirtualService\/quiz: spec\.http\[0\]\.route: weights sum to 90/,
     );
-    assert.match(result.stdout, /refused: 1 error \(1 of 10 checks failed\), 0 warnings\n$/);
+    assert.match(result.stdout, /refused: 1 error \(1 of 11 checks failed\), 0 warnings\n$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

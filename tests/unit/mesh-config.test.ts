@@ -49,8 +49,16 @@ test('the live quiz route sends all traffic to v1 and durations are read as mill
   assert.deepEqual(quiz.spec.http[0]?.route, [
     { destination: { host: 'quiz', subset: 'v1' }, weight: 100 },
   ]);
+  // Outlier detection is a scenario: in force, it would eject the buggy v1 the demo is about.
   const rule = config.destinationRules.find((dr) => dr.metadata.name === 'quiz');
-  assert.deepEqual(rule?.spec.trafficPolicy?.outlierDetection, {
+  assert.equal(rule?.spec.trafficPolicy?.outlierDetection, undefined);
+  const withScenario = loaded(
+    loadMeshConfig(MESH_CONFIG, topology, {
+      substitute: [`${MESH_CONFIG}/scenarios/destination-rule-quiz-outlier-detection.yaml`],
+    }),
+  );
+  const ruled = withScenario.destinationRules.find((dr) => dr.metadata.name === 'quiz');
+  assert.deepEqual(ruled?.spec.trafficPolicy?.outlierDetection, {
     consecutive5xxErrors: 5,
     interval: 10_000,
     baseEjectionTime: 30_000,
@@ -58,8 +66,8 @@ test('the live quiz route sends all traffic to v1 and durations are read as mill
   });
 });
 
-test('there are nine scenarios, each a VirtualService', () => {
-  assert.equal(scenarios.length, 9);
+test('there are ten scenarios: nine VirtualServices and one DestinationRule', () => {
+  assert.equal(scenarios.length, 10);
 });
 
 for (const scenario of scenarios) {
@@ -69,12 +77,12 @@ for (const scenario of scenarios) {
     });
     const config = loaded(result);
     assert.deepEqual(result.warnings, [], 'it replaces an in-force resource, adds none');
-    const fromScenario = config.virtualServices.filter(
-      (vs) => vs.source.file === `scenarios/${scenario}`,
-    );
+    const resources = [...config.virtualServices, ...config.destinationRules];
+    const fromScenario = resources.filter((r) => r.source.file === `scenarios/${scenario}`);
     assert.equal(fromScenario.length, 1);
     const name = fromScenario[0]?.metadata.name;
-    assert.equal(config.virtualServices.filter((vs) => vs.metadata.name === name).length, 1);
+    const kind = fromScenario[0]?.kind;
+    assert.equal(resources.filter((r) => r.kind === kind && r.metadata.name === name).length, 1);
     assert.deepEqual(analyzeMeshConfig(config, topology), []);
   });
 }
