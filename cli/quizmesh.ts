@@ -15,6 +15,8 @@ const commands: Record<string, Command> = {
     load: () => import('./load/main.ts'),
   },
   validate: { summary: 'check mesh-config/ and scenarios', load: () => import('./validate.ts') },
+  route: { summary: 'shift traffic between versions', load: () => import('./route.ts') },
+  status: { summary: 'routes in force, live figures', load: () => import('./status.ts') },
 };
 
 function usage(): string {

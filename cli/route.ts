@@ -1,0 +1,164 @@
+// `quizmesh route`: shifts a service's traffic between versions by rewriting the http routes of the
+// VirtualService that routes it in mesh-config/. The whole resulting config is validated as the
+// mesh would load it before anything is written, and the file is replaced atomically; a running
+// local mode then applies it, and we wait to say whether it did.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { declaredMeshTopology } from '../local/mesh-topology.ts';
+import { formatFinding } from '../mesh/config/findings.ts';
+import { loadMeshSources, type MeshSource } from '../mesh/config/load.ts';
+import { virtualService } from '../mesh/config/schema.ts';
+import { readConfigFolder, writeFileAtomically } from './mesh/config-folder.ts';
+import { findLocalMesh, quizmeshHome, waitForApply, type LocalMesh } from './mesh/local-mesh.ts';
+import { describeRouteRequest, parseRouteRequest } from './mesh/route-request.ts';
+import { summariseHttpRoute } from './mesh/route-summary.ts';
+import { editRoutes, type RouteEdit } from './mesh/virtual-service-file.ts';
+
+export const ROUTE_USAGE = `Usage: quizmesh route <service> <version>=<weight>… [--header NAME=VALUE:VERSION]… [options]
+
+Sets which versions of <service> take its calls, by rewriting spec.http of the VirtualService that
+routes <service> inside the mesh, in DIR (default: mesh-config). If no VirtualService routes it,
+DIR/virtual-service-<service>.yaml is created. A running local mode applies the change within a
+second; on a cluster, \`kubectl apply -f\` the file.
+
+  quizmesh route quiz v1=90 v3=10
+  quizmesh route quiz v1=100 --header x-quiz-player=alice:v3
+
+The new spec.http holds one route per --header, in the order given (a call whose header NAME is
+exactly VALUE goes to VERSION), then one route that splits every other call by weight. Weights are
+whole numbers summing to 100; versions are subsets in the service's DestinationRule. The timeout
+and retries of the old last route (when it takes every call) are kept; its fault, and every other
+route, are replaced. Comments and everything else in the file are kept as they are.
+
+Options:
+  --header NAME=VALUE:VERSION  route calls with header NAME: VALUE to VERSION (repeatable)
+  --config DIR                 the Istio resources to change (default: mesh-config)
+  --dry-run                    print the new file and what changes; write nothing
+  -h, --help                   show this help
+
+Nothing is written unless all of DIR still validates as the local mesh loads it (see quizmesh
+validate). The file is replaced atomically. When local mode is running (found through
+QUIZMESH_HOME, default .quizmesh), waits up to 3 s for its mesh to apply the change.
+Exit status: 0 written (or nothing to change, or dry run), 1 refused by validation or by the
+local mesh, 2 usage error.
+`;
+
+const APPLY_TIMEOUT_MS = 3_000;
+
+export async function run(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        header: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.values.help === true) {
+    process.stdout.write(ROUTE_USAGE);
+    return 0;
+  }
+  const [service, ...weights] = parsed.positionals;
+  const asked = parseRouteRequest(service, weights, parsed.values.header ?? []);
+  if (!asked.ok) return usageError(asked.message);
+  const dir = parsed.values.config ?? 'mesh-config';
+
+  const folder = readConfigFolder(dir);
+  if (!folder.ok) return refused([], folder.message);
+  const edit = editRoutes(folder.sources, asked.request);
+  const result = loadMeshSources(withEdit(folder.sources, edit), declaredMeshTopology(), {
+    label: dir,
+  });
+  for (const warning of result.warnings) {
+    process.stderr.write(`warning: ${formatFinding(warning, dir)}\n`);
+  }
+  if (!result.ok) return refused(result.errors.map((error) => formatFinding(error, dir)));
+
+  const shown = path.join(dir, edit.file);
+  const summary = `${asked.request.service}: ${describeRouteRequest(asked.request)} → ${shown}`;
+  if (parsed.values['dry-run'] === true) {
+    process.stdout.write(dryRun(edit, shown));
+    return 0;
+  }
+  if (edit.after === edit.before) {
+    process.stdout.write(`${summary} (already so: nothing written)\n`);
+    return 0;
+  }
+  // Found before writing, so that its generation then is the one to move past.
+  const mesh = await findLocalMesh(quizmeshHome());
+  try {
+    writeFileAtomically(shown, edit.after);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return refused([], `cannot write ${shown}: ${code}`);
+  }
+  process.stdout.write(`${summary}\n`);
+  return mesh === undefined ? 0 : reportApply(mesh, dir);
+}
+
+/** The folder's sources with the edited file in place of its old text, or added. */
+function withEdit(sources: readonly MeshSource[], edit: RouteEdit): MeshSource[] {
+  const others = sources.filter((s) => s.file !== edit.file);
+  return [...others, { file: edit.file, text: edit.after }].sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : 0,
+  );
+}
+
+async function reportApply(mesh: LocalMesh, dir: string): Promise<number> {
+  const before = mesh.status;
+  const outcome = await waitForApply(mesh.adminUrl, before, APPLY_TIMEOUT_MS);
+  switch (outcome.kind) {
+    case 'applied':
+      process.stdout.write(`applied by the local mesh (generation ${outcome.generation})\n`);
+      return 0;
+    case 'rejected':
+      for (const error of outcome.errors) process.stderr.write(`${formatFinding(error, dir)}\n`);
+      process.stderr.write(
+        `quizmesh route: the local mesh refused the change; generation ${before.generation} stays in force\n`,
+      );
+      return 1;
+    case 'unconfirmed':
+      process.stderr.write(
+        `quizmesh route: the local mesh did not apply it within ${APPLY_TIMEOUT_MS / 1000} s (generation ${outcome.generation} in force); does it watch ${dir}?\n`,
+      );
+      return 0;
+  }
+}
+
+function dryRun(edit: RouteEdit, shown: string): string {
+  const was = edit.created ? [] : routesOf(edit.previous);
+  const what = edit.created ? `would create ${shown}` : `would change spec.http in ${shown}`;
+  return [
+    edit.after.trimEnd(),
+    '',
+    `dry run, nothing written; ${what}:`,
+    ...was.map((line) => `  - ${line}`),
+    ...routesOf(edit.next).map((line) => `  + ${line}`),
+    '',
+  ].join('\n');
+}
+
+/** One line per http route of a VirtualService given as plain data. */
+function routesOf(value: unknown): string[] {
+  const parsed = virtualService.safeParse(value);
+  if (!parsed.success) return ['(not a valid VirtualService)'];
+  return parsed.data.spec.http.map(summariseHttpRoute);
+}
+
+function refused(lines: readonly string[], why = 'the config would not validate'): number {
+  for (const line of lines) process.stderr.write(`${line}\n`);
+  process.stderr.write(`quizmesh route: ${why}; nothing written\n`);
+  return 1;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`quizmesh route: ${message}\nSee 'quizmesh route --help'.\n`);
+  return 2;
+}

@@ -1,0 +1,208 @@
+// `quizmesh status`: the routes in force per service and, while local mode runs, how each version
+// is doing right now, computed from the mesh's Istio metrics as Prometheus would compute them.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { declaredMeshTopology } from '../local/mesh-topology.ts';
+import { runtimeStatePath } from '../local/runtime-state.ts';
+import { formatFinding } from '../mesh/config/findings.ts';
+import { loadMeshConfig } from '../mesh/config/load.ts';
+import type { MeshConfig } from '../mesh/config/schema.ts';
+import { MESH_NAMESPACE, resolveHost } from '../mesh/config/topology.ts';
+import {
+  configInForce,
+  findLocalMesh,
+  quizmeshHome,
+  scrapeStats,
+  type LocalMesh,
+} from './mesh/local-mesh.ts';
+import { parsePrometheusText } from './mesh/prometheus-text.ts';
+import { summariseVirtualServices, type RoutedService } from './mesh/route-summary.ts';
+import { workloadFigures, type WorkloadFigures } from './mesh/workload-figures.ts';
+
+export const STATUS_USAGE = `Usage: quizmesh status [--window SECONDS] [--config DIR] [--json]
+
+Shows the routes in force for each service and, while local mode runs, how each version of each
+service is doing right now.
+
+Routes come from the running local mesh (what it has in force, even when a later change was
+refused), or from DIR (default: mesh-config) when nothing runs. Live figures come from the
+mesh's Prometheus endpoint (/stats/prometheus), scraped twice SECONDS apart, as destination
+sidecars report calls (reporter="destination"), per destination_service_name and
+destination_version: requests per second, the share answered 5xx, and the p99 latency in ms
+(histogram_quantile over istio_request_duration_milliseconds, interpolated within a bucket as
+Prometheus does).
+
+Options:
+  --window SECONDS  time between the two scrapes (default: 5)
+  --config DIR      the Istio resources to show when nothing runs (default: mesh-config)
+  --json            print one JSON object (routes, live figures) instead
+  -h, --help        show this help
+
+Local mode is found through QUIZMESH_HOME (default .quizmesh).
+Exit status: 0 shown, 1 the routes or the metrics could not be read, 2 usage error.
+`;
+
+interface Routes {
+  /** Where the routes come from. */
+  from: { localMesh: true; generation: number } | { localMesh: false; dir: string };
+  services: RoutedService[];
+  /** Services no VirtualService routes: their calls go to any instance. */
+  unrouted: string[];
+}
+
+interface Live {
+  windowSeconds: number;
+  workloads: WorkloadFigures[];
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        window: { type: 'string', default: '5' },
+        config: { type: 'string', default: 'mesh-config' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.values.help === true) {
+    process.stdout.write(STATUS_USAGE);
+    return 0;
+  }
+  const window = Number(parsed.values.window);
+  if (!Number.isFinite(window) || window <= 0 || window > 3600) {
+    return usageError(`--window: give seconds, more than 0 and at most 3600`);
+  }
+  const json = parsed.values.json === true;
+  const home = quizmeshHome();
+
+  const mesh = await findLocalMesh(home);
+  const routes = await readRoutes(mesh, parsed.values.config);
+  if (typeof routes === 'string') {
+    process.stderr.write(routes);
+    return 1;
+  }
+  if (!json) process.stdout.write(formatRoutes(routes));
+  if (mesh === undefined) {
+    if (json) process.stdout.write(`${JSON.stringify({ ...routes, live: null }, null, 2)}\n`);
+    else
+      process.stdout.write(
+        `\nNo local mode is running (no mesh answers through ${runtimeStatePath(home)}), so no live figures.\n`,
+      );
+    return 0;
+  }
+
+  let live: Live;
+  try {
+    live = await sample(mesh, window);
+  } catch (error) {
+    process.stderr.write(`quizmesh status: cannot read ${mesh.statsUrl}: ${String(error)}\n`);
+    return 1;
+  }
+  process.stdout.write(
+    json ? `${JSON.stringify({ ...routes, live }, null, 2)}\n` : formatLive(live),
+  );
+  return 0;
+}
+
+/** The routes in force, or the lines saying why they cannot be read. */
+async function readRoutes(mesh: LocalMesh | undefined, dir: string): Promise<Routes | string> {
+  const topology = declaredMeshTopology();
+  let config: Pick<MeshConfig, 'virtualServices'>;
+  let from: Routes['from'];
+  if (mesh !== undefined) {
+    try {
+      const inForce = await configInForce(mesh.adminUrl);
+      config = inForce.config;
+      from = { localMesh: true, generation: inForce.generation };
+    } catch (error) {
+      return `quizmesh status: cannot read ${mesh.adminUrl}/config_dump: ${String(error)}\n`;
+    }
+  } else {
+    const loaded = loadMeshConfig(dir, topology);
+    if (!loaded.ok) {
+      const lines = loaded.errors.map((error) => `${formatFinding(error, dir)}\n`);
+      return `${lines.join('')}quizmesh status: ${dir} does not validate (see quizmesh validate)\n`;
+    }
+    config = loaded.config;
+    from = { localMesh: false, dir };
+  }
+  const routed = new Set(
+    config.virtualServices.flatMap((vs) => {
+      const { gateways } = vs.spec;
+      if (gateways !== undefined && !gateways.includes('mesh')) return [];
+      const namespace = vs.metadata.namespace ?? MESH_NAMESPACE;
+      return vs.spec.hosts.map((host) => resolveHost(host, topology.services, namespace)?.name);
+    }),
+  );
+  return {
+    from,
+    services: summariseVirtualServices(config.virtualServices),
+    unrouted: topology.services.map((s) => s.name).filter((name) => !routed.has(name)),
+  };
+}
+
+async function sample(mesh: LocalMesh, seconds: number): Promise<Live> {
+  process.stderr.write(`sampling for ${seconds} s…\n`);
+  const first = parsePrometheusText(await scrapeStats(mesh.statsUrl));
+  const started = performance.now();
+  await sleep(seconds * 1000);
+  const second = parsePrometheusText(await scrapeStats(mesh.statsUrl));
+  const elapsed = (performance.now() - started) / 1000;
+  return { windowSeconds: elapsed, workloads: workloadFigures(first, second, elapsed) };
+}
+
+function formatRoutes(routes: Routes): string {
+  const from = routes.from.localMesh
+    ? `the running local mesh, generation ${routes.from.generation}`
+    : `${routes.from.dir} (nothing running)`;
+  const width = Math.max(
+    0,
+    ...routes.services.map((s) => s.label.length),
+    ...routes.unrouted.map((name) => name.length),
+  );
+  const lines = [`Routes in force, from ${from}:`];
+  for (const service of routes.services) {
+    const file = service.file === undefined ? '' : ` (${service.file})`;
+    lines.push(`  ${service.label.padEnd(width)}  VirtualService ${service.virtualService}${file}`);
+    for (const route of service.routes) lines.push(`  ${''.padEnd(width)}    ${route}`);
+  }
+  for (const name of routes.unrouted) {
+    lines.push(`  ${name.padEnd(width)}  no VirtualService: calls go to any of its instances`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatLive(live: Live): string {
+  const title = `\nLive, over ${live.windowSeconds.toFixed(1)} s (as destination sidecars report calls):\n`;
+  if (live.workloads.length === 0) return `${title}  no calls seen by the mesh yet\n`;
+  const rows = [
+    ['service', 'version', 'req/s', '5xx', 'p99 ms'],
+    ...live.workloads.map((w) => [
+      w.service,
+      w.version,
+      w.requestsPerSecond.toFixed(1),
+      w.errorRate === null ? '–' : `${(w.errorRate * 100).toFixed(1)}%`,
+      w.p99Ms === null ? '–' : formatMs(w.p99Ms),
+    ]),
+  ];
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => row[c]?.length ?? 0))) ?? [];
+  const text = rows.map((row) =>
+    row
+      .map((cell, c) => (c < 2 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+      .join('  '),
+  );
+  return `${title}${text.map((line) => `  ${line}`.trimEnd()).join('\n')}\n`;
+}
+
+const formatMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+
+function usageError(message: string): number {
+  process.stderr.write(`quizmesh status: ${message}\nSee 'quizmesh status --help'.\n`);
+  return 2;
+}
