@@ -2,37 +2,18 @@
 // hot-reloaded by the mesh and the traffic follows (a 50/50 split, a header route), and a route to
 // a version no DestinationRule defines is refused without touching the file.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { writeRuntimeState } from '../../local/runtime-state.ts';
 import { meshConfigCopy } from '../support/mesh-config.ts';
 import { startMesh, type MeshUnderTest } from '../support/mesh-harness.ts';
+import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
 
-const CLI = fileURLToPath(new URL('../../cli/quizmesh.ts', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function quizmesh(args: string[], home: string): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { timeout: 30_000, env: { ...process.env, QUIZMESH_HOME: home } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function quizmesh(args: string[], home: string): Promise<CliResult> {
+  return runQuizmesh(args, { QUIZMESH_HOME: home });
 }
 
 async function generation(mesh: MeshUnderTest): Promise<number> {

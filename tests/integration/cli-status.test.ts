@@ -3,32 +3,13 @@
 // mesh, and status shows the route in force and live figures for both quiz versions while rounds
 // are played through the site.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
 import { meshConfigCopy } from '../support/mesh-config.ts';
+import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
 
-const CLI = fileURLToPath(new URL('../../cli/quizmesh.ts', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function quizmesh(args: string[], home: string): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { timeout: 30_000, env: { ...process.env, QUIZMESH_HOME: home } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function quizmesh(args: string[], home: string): Promise<CliResult> {
+  return runQuizmesh(args, { QUIZMESH_HOME: home });
 }
 
 /** Plays rounds through the site, four at a time, until the returned function is called. */
@@ -82,7 +63,7 @@ describe('quizmesh route and status with local mode running', () => {
 
   it('status shows the route in force and live figures for quiz v1 and v3', async () => {
     const stop = playRounds(local.state.siteUrl);
-    let result: Result;
+    let result: CliResult;
     try {
       result = await quizmesh(['status', '--window', '2', '--json'], local.home);
     } finally {

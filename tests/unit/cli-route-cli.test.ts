@@ -2,7 +2,6 @@
 // what it prints, what it writes (or leaves byte-identical), its exit status, and how it waits for
 // a running local mode's mesh, here a stand-in admin endpoint that reads the file as the mesh would.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,31 +10,15 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { writeRuntimeState } from '../../local/runtime-state.ts';
+import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
 
-const CLI = fileURLToPath(new URL('../../cli/quizmesh.ts', import.meta.url));
 const MESH_CONFIG = fileURLToPath(new URL('../../mesh-config', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** A home with no runtime state: nothing runs. */
 const emptyHome = (): string => mkdtempSync(path.join(tmpdir(), 'quizmesh-home-'));
 
-function quizmesh(args: string[], home = emptyHome()): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { timeout: 30_000, env: { ...process.env, QUIZMESH_HOME: home } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function quizmesh(args: string[], home = emptyHome()): Promise<CliResult> {
+  return runQuizmesh(args, { QUIZMESH_HOME: home });
 }
 
 function configCopy(): { dir: string; quizFile: string; quiz: () => string } {

@@ -3,7 +3,6 @@
 // endpoints, answering the mesh's own config and two scripted scrapes), the routes in force and
 // the live figures computed from the two scrapes.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,30 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { declaredMeshTopology } from '../../local/mesh-topology.ts';
 import { writeRuntimeState } from '../../local/runtime-state.ts';
 import { loadMeshConfig } from '../../mesh/config/load.ts';
+import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
 
-const CLI = fileURLToPath(new URL('../../cli/quizmesh.ts', import.meta.url));
 const MESH_CONFIG = fileURLToPath(new URL('../../mesh-config', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const emptyHome = (): string => mkdtempSync(path.join(tmpdir(), 'quizmesh-home-'));
 
-function quizmesh(args: string[], home = emptyHome()): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { timeout: 30_000, env: { ...process.env, QUIZMESH_HOME: home } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function quizmesh(args: string[], home = emptyHome()): Promise<CliResult> {
+  return runQuizmesh(args, { QUIZMESH_HOME: home });
 }
 
 /** mesh-config/ with the 90/10 canary and alice on v2 in force. */

@@ -1,35 +1,14 @@
 // `quizmesh` run as a user would run it, in a child process, to check exit codes and which stream
 // each message goes to.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
 
-const CLI = fileURLToPath(new URL('../../cli/quizmesh.ts', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function quizmesh(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  // The developer's own QUIZMESH_URL must not leak into the test.
-  const inherited = { ...process.env };
-  delete inherited.QUIZMESH_URL;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { ...inherited, ...env }, timeout: 15_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+/** The developer's own QUIZMESH_URL must not leak into the test. */
+function quizmesh(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runQuizmesh(args, { QUIZMESH_URL: undefined, ...env });
 }
 
 test('quizmesh with an unknown command prints the usage on stderr and exits 2', async () => {
