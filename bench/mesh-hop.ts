@@ -3,6 +3,13 @@
 // the targets interleaved so that machine noise hits them all alike. Also the hop's CPU time per
 // request. Prints figures and ratios; asserts nothing.
 //
+//   --rates 500,1000   requests per second, one table each
+//   --seconds 10       measured time per target and rate, split into --rounds
+//   --rounds 5         interleaved rounds: direct, haproxy, node-proxy, mesh, direct, …
+//   --connections 16   keep-alive connections from the generator
+//   --warmup 2         seconds per target and rate before measuring, discarded
+//   --quiet-wait 120   seconds the whole run may wait for other processes to leave the CPUs alone
+//
 // Processes: the generator, each upstream and each hop run in their own process; this one only
 // orchestrates and is idle while a slice runs.
 import { availableParallelism } from 'node:os';
@@ -10,18 +17,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeIssues } from '../services/kit/config.ts';
-import { stopChildrenOnExit, trackPid } from './mesh-hop/children.ts';
-import { haproxyVersion, installHint, startHaproxy } from './mesh-hop/haproxy.ts';
-import {
-  localMesh,
-  MeshNotWiredError,
-  type MeshHandle,
-  type Upstreams,
-} from './mesh-hop/mesh-target.ts';
-import { startNodeProxy } from './mesh-hop/node-proxy.ts';
-import { startGenerator, type Generator, type PacedResult } from './mesh-hop/paced.ts';
-import { formatRate, type TargetReport } from './mesh-hop/report.ts';
-import { cpuSeconds, machineBusySeconds, summarize } from './mesh-hop/stats.ts';
+import { stopChildrenOnExit } from './mesh-hop/children.ts';
+import { haproxyVersion } from './mesh-hop/haproxy.ts';
+import { startGenerator, type Generator } from './mesh-hop/paced.ts';
+import { otherLoad, quietLimit, quietWaiter, type OtherLoad } from './mesh-hop/quiet.ts';
+import { formatRate } from './mesh-hop/report.ts';
+import { cpuSeconds } from './mesh-hop/stats.ts';
+import { addResult, emptyTally, mergeTally, toReport, type Tally } from './mesh-hop/tally.ts';
+import { startTargets, type LiveTarget, type Target } from './mesh-hop/targets.ts';
 import { startUpstream, type Upstream, type UpstreamCounts } from './mesh-hop/upstream.ts';
 
 const options = z
@@ -35,6 +38,7 @@ const options = z
     connections: z.coerce.number().int().min(1).max(256).default(16),
     warmup: z.coerce.number().min(0).max(60).default(2),
     rounds: z.coerce.number().int().min(1).max(20).default(5),
+    'quiet-wait': z.coerce.number().min(0).max(1800).default(120),
   })
   .safeParse(
     parseArgs({
@@ -44,6 +48,7 @@ const options = z
         connections: { type: 'string' },
         warmup: { type: 'string' },
         rounds: { type: 'string' },
+        'quiet-wait': { type: 'string' },
       },
     }).values,
   );
@@ -51,33 +56,8 @@ if (!options.success) {
   process.stderr.write(`bench:mesh: ${describeIssues(options.error)}\n`);
   process.exit(2);
 }
-const { rates, seconds, connections, warmup, rounds } = options.data;
+const { rates, seconds, connections, warmup, rounds, 'quiet-wait': quietWait } = options.data;
 const path = '/round';
-
-interface Target {
-  name: string;
-  /** Undefined: no numbers for this target, for the reason in `unavailable`. */
-  handle?: MeshHandle;
-  unavailable?: string;
-  detail?: string;
-  /** Talks to v1 only (the direct call), so the v3 share means nothing. */
-  v1Only?: boolean;
-}
-
-interface Tally {
-  latenciesUs: number[];
-  scheduled: number;
-  failed: number;
-  non2xx: number;
-  firstError: string | undefined;
-  cpuSeconds: number;
-  v1: number;
-  v3: number;
-  generatorConnections: number;
-  upstreamConnections: number;
-  lagP50: number[];
-  lagP99: number[];
-}
 
 const stops: (() => Promise<void>)[] = [];
 async function stopAll(): Promise<void> {
@@ -85,135 +65,24 @@ async function stopAll(): Promise<void> {
 }
 stopChildrenOnExit(stopAll);
 
-/** Above this many CPUs kept busy by other processes, a round is disturbed and measured again. */
-const quietLimit = 0.1;
 /** Disturbed rounds are measured again, up to this many rounds in all. */
 const maxRounds = rounds * 2;
 
 // Bounded: whatever happens, the run ends. Generous: startup, warm-ups, drains, repeated rounds.
-const expectedS = rates.length * 4 * (warmup + 2 * seconds + maxRounds * 1.5) + 60;
+const expectedS = rates.length * 4 * (warmup + 2 * seconds + maxRounds * 1.5) + quietWait + 60;
 setTimeout(() => {
   process.stderr.write(`bench:mesh: still running after ${expectedS.toFixed(0)} s, giving up\n`);
   void stopAll().finally(() => process.exit(1));
 }, expectedS * 1000).unref();
 
-async function startTargets(upstreams: Upstreams, v1: Upstream): Promise<Target[]> {
-  const targets: Target[] = [
-    {
-      name: 'direct',
-      handle: { url: `${v1.url}${path}`, pid: v1.pid, stop: () => Promise.resolve() },
-      v1Only: true,
-    },
-  ];
-  const started = async (name: string, start: () => Promise<MeshHandle>): Promise<Target> => {
-    const handle = await start();
-    stops.push(() => handle.stop());
-    return { name, handle };
-  };
-
-  const haproxy = await haproxyVersion();
-  if (haproxy === undefined) {
-    targets.push({ name: 'haproxy', unavailable: 'not installed', detail: installHint });
-    process.stdout.write(
-      `haproxy is not installed: install it with \`${installHint}\` to get the haproxy column\n`,
-    );
-  } else {
-    targets.push(
-      await started('haproxy', () => startHaproxy(upstreams, path)).catch((error: unknown) => {
-        process.exitCode = 1;
-        return { name: 'haproxy', unavailable: 'failed to start', detail: String(error) };
-      }),
-    );
-  }
-  targets.push(await started('node-proxy', () => startNodeProxy(upstreams)));
-  targets.push(
-    await started('mesh', async () => {
-      const handle = await localMesh.start(upstreams);
-      const untrack = trackPid(handle.pid);
-      return {
-        ...handle,
-        stop: async () => {
-          await handle.stop();
-          untrack();
-        },
-      };
-    }).catch((error: unknown) => {
-      if (error instanceof MeshNotWiredError) {
-        return { name: 'mesh', unavailable: 'not available yet', detail: error.message };
-      }
-      process.exitCode = 1;
-      return { name: 'mesh', unavailable: 'failed to start', detail: String(error) };
-    }),
-  );
-  return targets;
+/** What every measurement needs: the running processes. */
+interface Bench {
+  generator: Generator;
+  upstreams: { v1: Upstream; v3: Upstream };
+  /** The benchmark's own processes: CPU time outside them is other people's. */
+  ownPids: number[];
+  waitForQuiet: () => Promise<void>;
 }
-
-/** CPU used by processes that are not the benchmark's own, while it measured: noise to report. */
-interface OtherLoad {
-  busy: () => number;
-  busySeconds: number;
-  wallSeconds: number;
-}
-
-function otherLoad(ownPids: number[]): OtherLoad {
-  const busy = (): number => {
-    let own = 0;
-    for (const pid of ownPids) {
-      try {
-        own += cpuSeconds(pid);
-      } catch {
-        // exited: its CPU time is gone from both sides of the difference
-      }
-    }
-    return machineBusySeconds() - own;
-  };
-  return { busy, busySeconds: 0, wallSeconds: 0 };
-}
-
-function emptyTally(): Tally {
-  return {
-    latenciesUs: [],
-    scheduled: 0,
-    failed: 0,
-    non2xx: 0,
-    firstError: undefined,
-    cpuSeconds: 0,
-    v1: 0,
-    v3: 0,
-    generatorConnections: 0,
-    upstreamConnections: 0,
-    lagP50: [],
-    lagP99: [],
-  };
-}
-
-function add(tally: Tally, result: PacedResult): void {
-  for (const latency of result.latenciesUs) tally.latenciesUs.push(latency);
-  tally.scheduled += result.scheduled;
-  tally.failed += result.errors + result.timedOut;
-  tally.non2xx += result.non2xx;
-  tally.firstError ??= result.firstError;
-  tally.generatorConnections += result.connectionsOpened;
-  tally.lagP50.push(result.sendLagUs.p50);
-  tally.lagP99.push(result.sendLagUs.p99);
-}
-
-function merge(into: Tally, from: Tally): void {
-  for (const latency of from.latenciesUs) into.latenciesUs.push(latency);
-  into.scheduled += from.scheduled;
-  into.failed += from.failed;
-  into.non2xx += from.non2xx;
-  into.firstError ??= from.firstError;
-  into.cpuSeconds += from.cpuSeconds;
-  into.v1 += from.v1;
-  into.v3 += from.v3;
-  into.generatorConnections += from.generatorConnections;
-  into.upstreamConnections += from.upstreamConnections;
-  into.lagP50.push(...from.lagP50);
-  into.lagP99.push(...from.lagP99);
-}
-
-type LiveTarget = Target & { handle: MeshHandle };
 
 /** One slice of every target, in turn, and how busy other processes kept the machine meanwhile. */
 interface Round {
@@ -221,28 +90,22 @@ interface Round {
   otherCpu: number;
 }
 
-async function measureRound(
-  generator: Generator,
-  live: LiveTarget[],
-  rate: number,
-  upstreams: { v1: Upstream; v3: Upstream },
-  ownPids: number[],
-): Promise<Round> {
-  const others = otherLoad(ownPids);
+async function measureRound(bench: Bench, live: LiveTarget[], rate: number): Promise<Round> {
+  await bench.waitForQuiet();
+  const others = otherLoad(bench.ownPids);
   const tallies = new Map<LiveTarget, Tally>();
   for (const target of live) {
     const tally = emptyTally();
-    await measureSlice(generator, target, rate, upstreams, tally, others);
+    await measureSlice(bench, target, rate, tally, others);
     tallies.set(target, tally);
   }
-  return { tallies, otherCpu: others.busySeconds / Math.max(others.wallSeconds, 1e-9) };
+  return { tallies, otherCpu: others.cpus() };
 }
 
 async function measureSlice(
-  generator: Generator,
+  { generator, upstreams }: Bench,
   target: LiveTarget,
   rate: number,
-  upstreams: { v1: Upstream; v3: Upstream },
   tally: Tally,
   others: OtherLoad,
 ): Promise<void> {
@@ -256,11 +119,9 @@ async function measureSlice(
     Promise.all([upstreams.v1.counts(), upstreams.v3.counts()]);
   const [v1Before, v3Before] = await counts();
   const cpuBefore = proxyPid === undefined ? 0 : cpuSeconds(proxyPid);
-  const othersBefore = others.busy();
-  const wallBefore = performance.now();
+  others.start();
   const result = await generator.run({ ...job, seconds: seconds / rounds, prime: false });
-  others.busySeconds += others.busy() - othersBefore;
-  others.wallSeconds += (performance.now() - wallBefore) / 1000;
+  others.stop();
   if (proxyPid !== undefined) tally.cpuSeconds += cpuSeconds(proxyPid) - cpuBefore;
   const [v1After, v3After] = await counts();
   if (v1Before && v3Before && v1After && v3After) {
@@ -269,89 +130,46 @@ async function measureSlice(
     tally.upstreamConnections +=
       v1After.connections - v1Before.connections + v3After.connections - v3Before.connections;
   }
-  add(tally, result);
+  addResult(tally, result);
 }
 
-function toReport(target: Target, tally: Tally): TargetReport {
-  const median = (values: number[]): number =>
-    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-  if (target.handle === undefined) {
-    return {
-      name: target.name,
-      unavailable: target.unavailable ?? 'no result',
-      detail: target.detail,
-      scheduled: 0,
-      answered: 0,
-      failed: 0,
-      non2xx: 0,
-      sendLagUs: { p50: 0, p99: 0 },
-      newConnections: { generator: 0, upstream: 0 },
-    };
-  }
-  const answered = tally.latenciesUs.length;
-  return {
-    name: target.name,
-    latencyUs: answered > 0 ? summarize(tally.latenciesUs) : undefined,
-    ...(answered === 0 ? { unavailable: 'no answers', detail: tally.firstError } : {}),
-    scheduled: tally.scheduled,
-    answered,
-    failed: tally.failed,
-    non2xx: tally.non2xx,
-    firstError: tally.firstError,
-    cpuUsPerRequest:
-      target.v1Only || answered === 0 ? undefined : (tally.cpuSeconds * 1e6) / answered,
-    v3Share: target.v1Only ? undefined : tally.v3 / Math.max(1, tally.v1 + tally.v3),
-    sendLagUs: { p50: median(tally.lagP50), p99: Math.max(0, ...tally.lagP99) },
-    newConnections: { generator: tally.generatorConnections, upstream: tally.upstreamConnections },
-  };
-}
-
-async function benchRate(
-  generator: Generator,
-  targets: Target[],
-  rate: number,
-  upstreams: { v1: Upstream; v3: Upstream },
-  ownPids: number[],
-): Promise<string> {
-  const live = targets.filter((t): t is LiveTarget => t.handle !== undefined);
+async function warmUp({ generator }: Bench, live: LiveTarget[], rate: number): Promise<void> {
   process.stderr.write(`rate ${rate}/s: warming up ${live.map((t) => t.name).join(', ')}\n`);
   for (const target of live) {
-    const result = await generator.run({
-      url: target.handle.url,
-      rate,
-      seconds: warmup,
-      connections,
-      prime: true,
-    });
-    if (result.errors + result.timedOut + result.non2xx > 0) {
+    const job = { url: target.handle.url, rate, seconds: warmup, connections, prime: true };
+    const result = await generator.run(job);
+    const failed = result.errors + result.timedOut;
+    if (failed + result.non2xx > 0) {
       process.stderr.write(
-        `  warm-up of ${target.name}: ${result.errors + result.timedOut} failed, ${result.non2xx} non-2xx (first: ${result.firstError ?? '-'})\n`,
+        `  warm-up of ${target.name}: ${failed} failed, ${result.non2xx} non-2xx (first: ${result.firstError ?? '-'})\n`,
       );
     }
   }
+}
+
+/** Warm-up, then rounds until `rounds` of them were quiet (or `maxRounds` were measured). */
+async function benchRate(bench: Bench, targets: Target[], rate: number): Promise<string> {
+  const live = targets.filter((t): t is LiveTarget => t.handle !== undefined);
+  await warmUp(bench, live, rate);
   const clean: Round[] = [];
   const disturbed: Round[] = [];
   while (clean.length < rounds && clean.length + disturbed.length < maxRounds) {
+    const round = await measureRound(bench, live, rate);
+    const quiet = round.otherCpu <= quietLimit;
+    (quiet ? clean : disturbed).push(round);
     process.stderr.write(
-      `rate ${rate}/s: round ${clean.length + disturbed.length + 1} (${clean.length}/${rounds} quiet so far)\n`,
+      `rate ${rate}/s: round ${clean.length + disturbed.length}: other processes ${round.otherCpu.toFixed(2)} CPUs busy, ` +
+        `${quiet ? 'kept' : 'measuring again'} (${clean.length}/${rounds} quiet)\n`,
     );
-    const round = await measureRound(generator, live, rate, upstreams, ownPids);
-    if (round.otherCpu > quietLimit) {
-      process.stderr.write(
-        `  other processes kept ${round.otherCpu.toFixed(2)} CPUs busy: measuring this round again\n`,
-      );
-      disturbed.push(round);
-    } else {
-      clean.push(round);
-    }
   }
   // Short of quiet rounds: make up the count with the least disturbed ones, and say so.
   disturbed.sort((a, b) => a.otherCpu - b.otherCpu);
-  const makeUp = disturbed.splice(0, rounds - clean.length);
-  const kept = [...clean, ...makeUp];
+  const kept = [...clean, ...disturbed.splice(0, rounds - clean.length)];
   const tallies = new Map(live.map((t) => [t, emptyTally()]));
   for (const round of kept) {
-    for (const [target, tally] of round.tallies) merge(tallies.get(target) ?? emptyTally(), tally);
+    for (const [target, tally] of round.tallies) {
+      mergeTally(tallies.get(target) ?? emptyTally(), tally);
+    }
   }
   return formatRate(
     rate,
@@ -374,21 +192,31 @@ async function main(): Promise<void> {
   const upstreams = { v1: v1.url, v3: v3.url };
   const generator = await startGenerator();
   stops.push(() => generator.stop());
-  const targets = await startTargets(upstreams, v1);
+  const targets = await startTargets(upstreams, v1, path, (stop) => stops.push(stop));
   const ownPids = [process.pid, v1.pid, v3.pid, generator.pid];
   for (const t of targets) {
     if (t.handle && !t.v1Only) ownPids.push(t.handle.pid);
   }
+  const bench: Bench = {
+    generator,
+    upstreams: { v1, v3 },
+    ownPids,
+    waitForQuiet: quietWaiter(ownPids, quietWait),
+  };
 
   const haproxy = await haproxyVersion();
   process.stdout.write(
-    `mesh-hop: ${connections} keep-alive connections, ${seconds} s per target and rate in ${rounds} interleaved rounds ` +
-      `(a round disturbed by other processes is measured again, up to ${maxRounds} rounds), ` +
-      `${warmup} s warm-up; node ${process.version}, haproxy ${haproxy ?? 'not installed'}, ${availableParallelism()} CPUs\n` +
-      `latency = scheduled start to last byte (paced, coordinated-omission safe); "gen. lag" = how late the generator started requests\n\n`,
+    [
+      `mesh-hop: node ${process.version}, haproxy ${haproxy ?? 'not installed'}, ${availableParallelism()} CPUs`,
+      `${connections} keep-alive connections; per rate: ${warmup} s warm-up per target, then ${rounds} rounds of ${(seconds / rounds).toFixed(1)} s per target, interleaved`,
+      `(a round waits for a quiet machine, ${quietWait} s at most in all; one disturbed by other processes is measured again, ${maxRounds} rounds at most)`,
+      'latency: scheduled start to last byte (paced, coordinated-omission safe); gen. lag: how late the generator started requests',
+      '',
+      '',
+    ].join('\n'),
   );
   for (const rate of rates) {
-    const table = await benchRate(generator, targets, rate, { v1, v3 }, ownPids);
+    const table = await benchRate(bench, targets, rate);
     process.stdout.write(`${table}\n\n`);
   }
   process.stdout.write(

@@ -2,7 +2,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../services/kit/config.ts';
-import { freePort } from './ports.ts';
+import { freePorts } from './ports.ts';
+import { startLocalPrometheus, type RunningPrometheus } from './prometheus.ts';
 import { loadRoundSecret } from './round-secret.ts';
 import { runtimeStatePath, writeRuntimeState } from './runtime-state.ts';
 import { localSettingsSchema } from './settings.ts';
@@ -15,23 +16,32 @@ const home = resolve(settings.QUIZMESH_HOME);
 mkdirSync(home, { recursive: true });
 const host = settings.QUIZMESH_HOST;
 
-const pick = async (port: number): Promise<number> => (port === 0 ? freePort(host) : port);
 const instanceCount = Object.values(LOCAL_APPS).flat().length;
 const serviceCount = Object.keys(LOCAL_APPS).length;
-const pool = await Promise.all(
-  Array.from({ length: instanceCount * (1 + serviceCount) }, () => freePort(host)),
+// Every port this run needs that is not fixed by a setting, asked for at once so none repeats.
+const fixed = [
+  settings.QUIZMESH_PORT,
+  settings.ZIPKIN_PORT,
+  settings.MESH_STATS_PORT,
+  settings.MESH_ADMIN_PORT,
+];
+const pool = await freePorts(
+  instanceCount * (1 + serviceCount) + fixed.filter((p) => p === 0).length,
+  host,
 );
+const nextPort = (): number => {
+  const port = pool.shift();
+  if (port === undefined) throw new Error('ran out of free ports');
+  return port;
+};
+const pick = (port: number): number => (port === 0 ? nextPort() : port);
 const plan = planLocalMode({
   host,
-  sitePort: await pick(settings.QUIZMESH_PORT),
-  zipkinPort: await pick(settings.ZIPKIN_PORT),
-  statsPort: await pick(settings.MESH_STATS_PORT),
-  adminPort: await pick(settings.MESH_ADMIN_PORT),
-  nextPort: () => {
-    const port = pool.shift();
-    if (port === undefined) throw new Error('ran out of free ports');
-    return port;
-  },
+  sitePort: pick(settings.QUIZMESH_PORT),
+  zipkinPort: pick(settings.ZIPKIN_PORT),
+  statsPort: pick(settings.MESH_STATS_PORT),
+  adminPort: pick(settings.MESH_ADMIN_PORT),
+  nextPort,
   meshConfigDir: resolve(settings.QUIZMESH_MESH_CONFIG),
   dataDir: join(home, 'data'),
   roundSecret: loadRoundSecret(home),
@@ -60,11 +70,13 @@ const supervisor = createSupervisor(workloads, logDir, {
 });
 
 let stopping = false;
+/** Resolves to local mode's Prometheus once started, if it is (local/prometheus.ts). */
+let prometheus: Promise<RunningPrometheus | undefined> = Promise.resolve(undefined);
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   process.stdout.write('stopping…\n');
-  await supervisor.stop();
+  await Promise.all([supervisor.stop(), prometheus.then((p) => p?.stop())]);
   rmSync(runtimeStatePath(home), { force: true });
   process.exit(code);
 }
@@ -79,7 +91,7 @@ try {
   await shutdown(1);
 }
 
-writeRuntimeState(home, {
+const runtimeState = {
   pid: process.pid,
   startedAt: new Date().toISOString(),
   siteUrl,
@@ -93,7 +105,8 @@ writeRuntimeState(home, {
     url: urlOf(w),
     pid: supervisor.pids()[w.name],
   })),
-});
+};
+writeRuntimeState(home, runtimeState);
 const apps = workloads.filter((w) => w.traced);
 process.stdout.write(
   [
@@ -113,3 +126,5 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+// Optional: only when Debian's `prometheus` is on PATH (local/prometheus.ts).
+prometheus = startLocalPrometheus(home, host, runtimeState);

@@ -3,12 +3,12 @@
 // both reporters, a B3 span), between a caller "frontend-v1" and two quiz instances.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../local/ports.ts';
+import { freePorts } from '../local/ports.ts';
 import { meshTopology } from '../local/mesh-topology.ts';
 import type { MeshPlan } from './plan.ts';
 
@@ -55,22 +55,23 @@ spec:
 export async function startMeshForBench(upstreams: { v1: string; v3: string }) {
   const host = '127.0.0.1';
   const portOf = (url: string): number => Number(new URL(url).port);
+  const [frontendPort, listenerPort, ingressPort, statsPort, adminPort] = await freePorts(5, host);
   const topology = meshTopology([
-    { app: 'frontend', version: 'v1', host, port: await freePort() },
+    { app: 'frontend', version: 'v1', host, port: frontendPort ?? 0 },
     { app: 'quiz', version: 'v1', host, port: portOf(upstreams.v1) },
     { app: 'quiz', version: 'v3', host, port: portOf(upstreams.v3) },
   ]);
-  const listener = { host, port: await freePort(), source: 'frontend-v1', service: 'quiz' };
+  const listener = { host, port: listenerPort ?? 0, source: 'frontend-v1', service: 'quiz' };
   const dir = mkdtempSync(join(tmpdir(), 'quizmesh-bench-'));
   const configDir = join(dir, 'mesh-config');
   mkdirSync(configDir);
   writeFileSync(join(configDir, 'bench.yaml'), CONFIG);
   const plan: MeshPlan = {
     topology,
-    ingress: { host, port: await freePort() },
+    ingress: { host, port: ingressPort ?? 0 },
     outbound: [listener],
-    stats: { host, port: await freePort() },
-    admin: { host, port: await freePort() },
+    stats: { host, port: statsPort ?? 0 },
+    admin: { host, port: adminPort ?? 0 },
     configDir,
     // Spans are made and sampled as in local mode; with no collector they are not exported.
     zipkinUrl: undefined,
@@ -80,7 +81,8 @@ export async function startMeshForBench(upstreams: { v1: string; v3: string }) {
   const child = spawn(process.execPath, ['mesh/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, MESH_PLAN_FILE: planFile },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // The IPC channel ends the mesh if the benchmark dies, even by SIGKILL (mesh/main.ts).
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   for (let i = 0; ; i++) {
     const ready = await fetch(`http://${host}:${plan.admin.port}/ready`).then(
@@ -98,6 +100,7 @@ export async function startMeshForBench(upstreams: { v1: string; v3: string }) {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       await exited;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -152,6 +152,6 @@ export function formatRate(rate: number, targets: TargetReport[], quiet: Quietne
   const dropped = quiet.dropped > 0 ? `, ${quiet.dropped} more dropped (machine busy)` : '';
   return [
     `rate ${rate} requests/s: ${quiet.kept} rounds${dropped}; other processes ${quiet.otherCpu.toFixed(2)} CPUs busy on average`,
-    ...lines.map((line) => `  ${line}`),
+    ...lines.map((line) => (line === '' ? line : `  ${line}`)),
   ].join('\n');
 }

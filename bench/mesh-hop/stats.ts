@@ -1,6 +1,6 @@
 // Percentiles of latency samples, and a process's CPU time from /proc.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Nearest-rank percentile of an ascending array (q in 0..1); 0 when empty. */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -40,23 +40,41 @@ function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/** User + system CPU seconds a process (all its threads) has used so far. */
-export function cpuSeconds(pid: number): number {
+function statFields(pid: number | 'self'): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]); // field 14
-  const stime = Number(fields[12]); // field 15
-  return (utime + stime) / clockTicksPerSecond();
+  // fields[0] is field 3 of proc_pid_stat(5).
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 /**
- * CPU seconds the whole machine has spent in user and system time, plus time stolen by the VM host.
- * Interrupt time is left out: loopback traffic of the benchmark's own processes lands there.
+ * User + system CPU seconds a process (all its threads) has used so far. Precise, not sampled:
+ * the kernel scales its tick counts to the task's measured run time.
  */
-export function machineBusySeconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
-  const [, user, nice, system, , , , , steal] = line.trim().split(/\s+/).map(Number);
-  const busy = [user, nice, system, steal].reduce<number>((sum, v) => sum + (v ?? 0), 0);
-  return busy / clockTicksPerSecond();
+export function cpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond(); // utime, stime
+}
+
+export interface ProcessTimes {
+  ppid: number;
+  /** utime + stime, plus those of its reaped children (cutime + cstime), in seconds. */
+  cpuSeconds: number;
+}
+
+/** Every process on the machine, with its parent and CPU time. */
+export function allProcesses(): Map<number, ProcessTimes> {
+  const processes = new Map<number, ProcessTimes>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const f = statFields(pid);
+      const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      processes.set(pid, { ppid: Number(f[1]), cpuSeconds: ticks / clockTicksPerSecond() });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return processes;
 }

@@ -64,7 +64,8 @@ describe('quizmesh route against a running mesh', () => {
     mesh = await startMesh({ configDir });
   });
   after(async () => {
-    await mesh.stop();
+    // undefined when before() failed to start it
+    await (mesh as MeshUnderTest | undefined)?.stop();
   });
 
   it('route quiz v1=50 v3=50 splits 400 calls, each version taking 35–65%', async () => {

@@ -64,7 +64,8 @@ describe('local mesh: routing', () => {
     mesh = await startMesh({ configDir });
   });
   after(async () => {
-    await mesh.stop();
+    // undefined when before() failed to start it
+    await (mesh as MeshUnderTest | undefined)?.stop();
   });
 
   it('splits 2000 calls 90/10 between v1 and v3, within 2.5 points', async () => {
@@ -244,7 +245,8 @@ describe('local mesh: resilience', () => {
     mesh = await startMesh({ configDir, down: ['quiz-v2'] });
   });
   after(async () => {
-    await mesh.stop();
+    // undefined when before() failed to start it
+    await (mesh as MeshUnderTest | undefined)?.stop();
   });
   const labels = (flags: string, code: string) => ({
     reporter: 'source',

@@ -29,7 +29,16 @@ export async function startLocalMode(env: Record<string, string> = {}): Promise<
   let output = '';
   const child = spawn(process.execPath, ['local/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, QUIZMESH_PORT: '0', ZIPKIN_PORT: '0', QUIZMESH_HOME: home, ...env },
+    env: {
+      ...process.env,
+      QUIZMESH_PORT: '0',
+      ZIPKIN_PORT: '0',
+      QUIZMESH_HOME: home,
+      MESH_STATS_PORT: '0',
+      MESH_ADMIN_PORT: '0',
+      QUIZMESH_PROMETHEUS: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

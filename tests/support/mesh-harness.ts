@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../local/ports.ts';
+import { freePorts } from '../../local/ports.ts';
 import { LOCAL_APPS, meshTopology } from '../../local/mesh-topology.ts';
 import type { MeshPlan } from '../../mesh/plan.ts';
 
@@ -33,28 +33,32 @@ export async function startMesh(options: {
   /** Workloads whose echo instance is not started, to see connect failures. */
   down?: string[];
 }): Promise<MeshUnderTest> {
-  const addresses = await Promise.all(
-    Object.entries(LOCAL_APPS).flatMap(([app, versions]) =>
-      versions.map(async (version) => ({ app, version, host: HOST, port: await freePort() })),
-    ),
+  const instanceCount = Object.values(LOCAL_APPS).flat().length;
+  const serviceCount = Object.keys(LOCAL_APPS).length;
+  const ports = await freePorts(instanceCount * (1 + serviceCount) + 3);
+  const port = (): number => {
+    const next = ports.shift();
+    if (next === undefined) throw new Error('ran out of free ports');
+    return next;
+  };
+  const addresses = Object.entries(LOCAL_APPS).flatMap(([app, versions]) =>
+    versions.map((version) => ({ app, version, host: HOST, port: port() })),
   );
   const topology = meshTopology(addresses);
-  const outbound = await Promise.all(
-    topology.instances.flatMap((instance) =>
-      topology.services.map(async (service) => ({
-        host: HOST,
-        port: await freePort(),
-        source: instance.workload,
-        service: service.name,
-      })),
-    ),
+  const outbound = topology.instances.flatMap((instance) =>
+    topology.services.map((service) => ({
+      host: HOST,
+      port: port(),
+      source: instance.workload,
+      service: service.name,
+    })),
   );
   const plan: MeshPlan = {
     topology,
-    ingress: { host: HOST, port: await freePort() },
+    ingress: { host: HOST, port: port() },
     outbound,
-    stats: { host: HOST, port: await freePort() },
-    admin: { host: HOST, port: await freePort() },
+    stats: { host: HOST, port: port() },
+    admin: { host: HOST, port: port() },
     configDir: options.configDir,
     zipkinUrl: options.zipkinUrl,
   };
