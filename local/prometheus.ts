@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { z } from 'zod';
@@ -18,6 +19,10 @@ export const SCRAPE_INTERVAL = '1s';
 
 const hostPort = (url: string): string => new URL(url).host;
 
+const ALERT_RULES = fileURLToPath(
+  new URL('../prometheus/rules/quizmesh.rules.yaml', import.meta.url),
+);
+
 /**
  * prometheus.yml for local mode. Apps carry the labels their Deployments would give them on the
  * cluster (`app`, `version`, `pod` = the workload's name), so one query works in both places.
@@ -27,6 +32,8 @@ export function scrapeConfig(state: Pick<RuntimeState, 'workloads' | 'meshStatsU
   const stats = new URL(state.meshStatsUrl);
   const config = {
     global: { scrape_interval: SCRAPE_INTERVAL, evaluation_interval: SCRAPE_INTERVAL },
+    // The alerts of prometheus/rules, evaluated live: /alerts shows v1's error rate firing.
+    rule_files: [ALERT_RULES],
     scrape_configs: [
       {
         job_name: 'quizmesh-apps',
