@@ -4,13 +4,12 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { writeRuntimeState } from '../../local/runtime-state.ts';
 import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
+import { standInLocalMode, type StandIn } from '../support/stand-in-local-mode.ts';
 
 const MESH_CONFIG = fileURLToPath(new URL('../../mesh-config', import.meta.url));
 
@@ -133,36 +132,13 @@ describe('quizmesh route', () => {
 });
 
 /** A local mode's mesh admin, reduced to /status: what `answer` says for the file's current text. */
-async function fakeMeshAdmin(
-  file: string,
-  answer: (text: string) => object,
-): Promise<{ home: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
+async function fakeMeshAdmin(file: string, answer: (text: string) => object): Promise<StandIn> {
+  const handler: http.RequestListener = (req, res) => {
     const body = req.url === '/status' ? answer(readFileSync(file, 'utf8')) : { error: 'no' };
     res.writeHead(req.url === '/status' ? 200 : 404, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const home = emptyHome();
-  writeRuntimeState(home, {
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    siteUrl: url,
-    zipkinUrl: '',
-    meshStatsUrl: `${url}/stats/prometheus`,
-    meshAdminUrl: url,
-    workloads: [],
-  });
-  return {
-    home,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      }),
   };
+  return standInLocalMode(handler);
 }
 
 describe('quizmesh route with local mode running', () => {

@@ -5,15 +5,14 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { declaredMeshTopology } from '../../local/mesh-topology.ts';
-import { writeRuntimeState } from '../../local/runtime-state.ts';
 import { loadMeshConfig } from '../../mesh/config/load.ts';
 import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
+import { standInLocalMode, type StandIn } from '../support/stand-in-local-mode.ts';
 
 const MESH_CONFIG = fileURLToPath(new URL('../../mesh-config', import.meta.url));
 
@@ -85,14 +84,12 @@ const SCRAPES = [
 ];
 
 /** Admin (/status, /config_dump) and stats endpoints of a local mode, in one server. */
-async function fakeLocalMode(
-  configDir: string,
-): Promise<{ home: string; close: () => Promise<void> }> {
+async function fakeLocalMode(configDir: string): Promise<StandIn> {
   const loaded = loadMeshConfig(configDir, declaredMeshTopology());
   if (!loaded.ok) assert.fail(JSON.stringify(loaded.errors));
   const status = { generation: 5, appliedAt: new Date().toISOString(), warnings: [] };
   let scrapes = 0;
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     if (req.url === '/stats/prometheus') {
       const text = SCRAPES[scrapes++ % SCRAPES.length] ?? []; // Each status run scrapes twice.
       res
@@ -108,28 +105,8 @@ async function fakeLocalMode(
           : undefined;
     res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body ?? { error: 'no' }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const home = emptyHome();
-  writeRuntimeState(home, {
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    siteUrl: url,
-    zipkinUrl: '',
-    meshStatsUrl: `${url}/stats/prometheus`,
-    meshAdminUrl: url,
-    workloads: [],
-  });
-  return {
-    home,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      }),
   };
+  return standInLocalMode(handler);
 }
 
 describe('quizmesh status with nothing running', () => {
