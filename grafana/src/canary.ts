@@ -10,10 +10,7 @@ import {
   zipkinSearch,
   zipkinVariable,
 } from './panels.ts';
-import { DESTINATION, latencyQuantile, sel, SERVICE, successRate, trafficShare } from './promql.ts';
-
-const INBOUND = sel(DESTINATION, SERVICE);
-const VERSION = ['destination_version'];
+import { BY_VERSION, INBOUND, latencyQuantile, successRate, trafficShare } from './promql.ts';
 
 export function canaryDashboard(): DashboardBuilder {
   const zipkin = [zipkinSearch('$service')];
@@ -37,7 +34,7 @@ export function canaryDashboard(): DashboardBuilder {
       title: 'Success rate by version',
       description: 'Share of non-5xx answers per version.',
       unit: 'percentunit',
-      queries: [query(successRate(INBOUND, VERSION), '{{destination_version}}')],
+      queries: [query(successRate(INBOUND, BY_VERSION), '{{destination_version}}')],
       links: zipkin,
     })
       .min(0)
@@ -46,7 +43,7 @@ export function canaryDashboard(): DashboardBuilder {
       title: 'p99 latency by version',
       description: 'From istio_request_duration_milliseconds.',
       unit: 'ms',
-      queries: [query(latencyQuantile(0.99, INBOUND, VERSION), '{{destination_version}}')],
+      queries: [query(latencyQuantile(0.99, INBOUND, BY_VERSION), '{{destination_version}}')],
       links: zipkin,
     }),
     timeseriesPanel({

@@ -41,3 +41,8 @@ export const appQuantile = (
   labels: readonly string[],
 ): string =>
   `histogram_quantile(${quantile}, ${by([...labels, 'le'])} (rate(${metric}_bucket{${selector}}[${RATE}])))`;
+
+/** Calls the selected service received, as its own sidecars report them. */
+export const INBOUND = sel(DESTINATION, SERVICE);
+/** Group by the version that answered. */
+export const BY_VERSION = ['destination_version'];

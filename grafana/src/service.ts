@@ -12,7 +12,8 @@ import {
 } from './panels.ts';
 import {
   appQuantile,
-  DESTINATION,
+  BY_VERSION,
+  INBOUND,
   latencyQuantile,
   requestRate,
   sel,
@@ -21,9 +22,6 @@ import {
   successRate,
 } from './promql.ts';
 
-const INBOUND = sel(DESTINATION, SERVICE);
-const VERSION = ['destination_version'];
-
 export function serviceDashboard(): DashboardBuilder {
   const zipkin = [zipkinSearch('$service')];
   const panels = [
@@ -31,14 +29,14 @@ export function serviceDashboard(): DashboardBuilder {
       title: 'Requests per second by version',
       description: 'Requests $service received, per version of it.',
       unit: 'reqps',
-      queries: [query(requestRate(INBOUND, VERSION), '{{destination_version}}')],
+      queries: [query(requestRate(INBOUND, BY_VERSION), '{{destination_version}}')],
       links: zipkin,
     }),
     timeseriesPanel({
       title: 'Success rate by version',
       description: 'Share of non-5xx answers per version: v1 and v3 on the same axes.',
       unit: 'percentunit',
-      queries: [query(successRate(INBOUND, VERSION), '{{destination_version}}')],
+      queries: [query(successRate(INBOUND, BY_VERSION), '{{destination_version}}')],
       links: zipkin,
     })
       .min(0)
@@ -48,8 +46,8 @@ export function serviceDashboard(): DashboardBuilder {
       description: 'From istio_request_duration_milliseconds: v1 and v3 on the same axes.',
       unit: 'ms',
       queries: [
-        query(latencyQuantile(0.5, INBOUND, VERSION), 'p50 {{destination_version}}', 'A'),
-        query(latencyQuantile(0.99, INBOUND, VERSION), 'p99 {{destination_version}}', 'B'),
+        query(latencyQuantile(0.5, INBOUND, BY_VERSION), 'p50 {{destination_version}}', 'A'),
+        query(latencyQuantile(0.99, INBOUND, BY_VERSION), 'p99 {{destination_version}}', 'B'),
       ],
       links: zipkin,
     }),
