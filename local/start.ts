@@ -107,6 +107,10 @@ const runtimeState = {
   })),
 };
 writeRuntimeState(home, runtimeState);
+// Optional: only when Debian's `prometheus` is on PATH (local/prometheus.ts). Awaited so that its
+// line comes before the summary below.
+prometheus = startLocalPrometheus(home, host, runtimeState);
+await prometheus;
 const apps = workloads.filter((w) => w.traced);
 process.stdout.write(
   [
@@ -126,5 +130,3 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
-// Optional: only when Debian's `prometheus` is on PATH (local/prometheus.ts).
-prometheus = startLocalPrometheus(home, host, runtimeState);
