@@ -7,18 +7,8 @@ import { endpointKey } from '../../mesh/routing/endpoint.ts';
 import { LoadBalancer } from '../../mesh/routing/load-balancer.ts';
 import { buildSubsetTable, resolveDestination, type Cluster } from '../../mesh/routing/subsets.ts';
 import { pickWeighted } from '../../mesh/routing/weighted.ts';
-
-/** A seeded PRNG (mulberry32), so the statistics below are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The load generator's seeded PRNG: the same draws on every run.
+import { seededRandom as seeded } from '../../cli/load/seeded-random.ts';
 
 const services: MeshService[] = [
   { name: 'quiz', namespace: 'quiz', port: 8080 },

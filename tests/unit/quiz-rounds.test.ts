@@ -2,21 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Description } from '../../services/contracts/descriptions.ts';
 import { composeRound } from '../../services/quiz/rounds.ts';
+// The load generator's seeded PRNG: the same draws on every run.
+import { seededRandom as seeded } from '../../cli/load/seeded-random.ts';
 
 const row = (id: string, ...labels: string[]): Description => ({
   id,
   description: `a picture of ${id}`,
   labels,
 });
-
-/** A seeded generator, so a failing case can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
 
 const catalog = [
   row('fox', 'animal', 'snow'),
