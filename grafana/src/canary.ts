@@ -10,7 +10,8 @@ import {
   zipkinSearch,
   zipkinVariable,
 } from './panels.ts';
-import { BY_VERSION, INBOUND, latencyQuantile, successRate, trafficShare } from './promql.ts';
+import { BY_VERSION, INBOUND, latencyQuantile, trafficShare } from './promql.ts';
+import { successRateByVersion } from './version-panels.ts';
 
 export function canaryDashboard(): DashboardBuilder {
   const zipkin = [zipkinSearch('$service')];
@@ -30,15 +31,7 @@ export function canaryDashboard(): DashboardBuilder {
       unit: 'percent',
       queries: [query(`round(100 * (${trafficShare(INBOUND, '5m')}))`, '{{destination_version}}')],
     }),
-    timeseriesPanel({
-      title: 'Success rate by version',
-      description: 'Share of non-5xx answers per version.',
-      unit: 'percentunit',
-      queries: [query(successRate(INBOUND, BY_VERSION), '{{destination_version}}')],
-      links: zipkin,
-    })
-      .min(0)
-      .max(1),
+    successRateByVersion(zipkin),
     timeseriesPanel({
       title: 'p99 latency by version',
       description: 'From istio_request_duration_milliseconds.',

@@ -19,8 +19,8 @@ import {
   sel,
   SERVICE,
   SOURCE,
-  successRate,
 } from './promql.ts';
+import { successRateByVersion } from './version-panels.ts';
 
 export function serviceDashboard(): DashboardBuilder {
   const zipkin = [zipkinSearch('$service')];
@@ -32,15 +32,7 @@ export function serviceDashboard(): DashboardBuilder {
       queries: [query(requestRate(INBOUND, BY_VERSION), '{{destination_version}}')],
       links: zipkin,
     }),
-    timeseriesPanel({
-      title: 'Success rate by version',
-      description: 'Share of non-5xx answers per version: v1 and v3 on the same axes.',
-      unit: 'percentunit',
-      queries: [query(successRate(INBOUND, BY_VERSION), '{{destination_version}}')],
-      links: zipkin,
-    })
-      .min(0)
-      .max(1),
+    successRateByVersion(zipkin),
     timeseriesPanel({
       title: 'Latency p50 / p99 by version',
       description: 'From istio_request_duration_milliseconds: v1 and v3 on the same axes.',
