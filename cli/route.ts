@@ -2,17 +2,14 @@
 // VirtualService that routes it in mesh-config/. The whole resulting config is validated as the
 // mesh would load it before anything is written, and the file is replaced atomically; a running
 // local mode then applies it, and we wait to say whether it did.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { declaredMeshTopology } from '../local/mesh-topology.ts';
 import { formatFinding } from '../mesh/config/findings.ts';
-import { loadMeshSources, type MeshSource } from '../mesh/config/load.ts';
 import { virtualService } from '../mesh/config/schema.ts';
-import { readConfigFolder, writeFileAtomically } from './mesh/config-folder.ts';
-import { findLocalMesh, quizmeshHome, waitForApply, type LocalMesh } from './mesh/local-mesh.ts';
+import { planRoute, writeRoute } from './mesh/apply-route.ts';
+import { quizmeshHome, type ApplyOutcome } from './mesh/local-mesh.ts';
 import { describeRouteRequest, parseRouteRequest } from './mesh/route-request.ts';
 import { summariseHttpRoute } from './mesh/route-summary.ts';
-import { editRoutes, type RouteEdit } from './mesh/virtual-service-file.ts';
+import type { RouteEdit } from './mesh/virtual-service-file.ts';
 
 export const ROUTE_USAGE = `Usage: quizmesh route <service> <version>=<weight>… [--header NAME=VALUE:VERSION]… [options]
 
@@ -70,50 +67,35 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!asked.ok) return usageError(asked.message);
   const dir = parsed.values.config ?? 'mesh-config';
 
-  const folder = readConfigFolder(dir);
-  if (!folder.ok) return refused([], folder.message);
-  const edit = editRoutes(folder.sources, asked.request);
-  const result = loadMeshSources(withEdit(folder.sources, edit), declaredMeshTopology(), {
-    label: dir,
-  });
-  for (const warning of result.warnings) {
-    process.stderr.write(`warning: ${formatFinding(warning, dir)}\n`);
-  }
-  if (!result.ok) return refused(result.errors.map((error) => formatFinding(error, dir)));
+  const planned = planRoute(dir, asked.request);
+  for (const warning of planned.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (!planned.ok) return refused(planned.errors, planned.why);
 
-  const shown = path.join(dir, edit.file);
-  const summary = `${asked.request.service}: ${describeRouteRequest(asked.request)} → ${shown}`;
+  const { edit } = planned;
+  const summary = `${asked.request.service}: ${describeRouteRequest(asked.request)} → ${planned.path}`;
   if (parsed.values['dry-run'] === true) {
-    process.stdout.write(dryRun(edit, shown));
+    process.stdout.write(dryRun(edit, planned.path));
     return 0;
   }
-  if (edit.after === edit.before) {
-    process.stdout.write(`${summary} (already so: nothing written)\n`);
-    return 0;
+  const written = await writeRoute(planned, {
+    home: quizmeshHome(),
+    applyTimeoutMs: APPLY_TIMEOUT_MS,
+  });
+  switch (written.kind) {
+    case 'unchanged':
+      process.stdout.write(`${summary} (already so: nothing written)\n`);
+      return 0;
+    case 'unwritable':
+      return refused([], written.message);
+    case 'written':
+      process.stdout.write(`${summary}\n`);
+      return written.mesh === undefined
+        ? 0
+        : reportApply(written.mesh.applied, written.mesh.generationBefore, dir);
   }
-  // Found before writing, so that its generation then is the one to move past.
-  const mesh = await findLocalMesh(quizmeshHome());
-  try {
-    writeFileAtomically(shown, edit.after);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return refused([], `cannot write ${shown}: ${code}`);
-  }
-  process.stdout.write(`${summary}\n`);
-  return mesh === undefined ? 0 : reportApply(mesh, dir);
 }
 
-/** The folder's sources with the edited file in place of its old text, or added. */
-function withEdit(sources: readonly MeshSource[], edit: RouteEdit): MeshSource[] {
-  const others = sources.filter((s) => s.file !== edit.file);
-  return [...others, { file: edit.file, text: edit.after }].sort((a, b) =>
-    a.file < b.file ? -1 : a.file > b.file ? 1 : 0,
-  );
-}
-
-async function reportApply(mesh: LocalMesh, dir: string): Promise<number> {
-  const before = mesh.status;
-  const outcome = await waitForApply(mesh.adminUrl, before, APPLY_TIMEOUT_MS);
+function reportApply(outcome: ApplyOutcome, before: number, dir: string): number {
   switch (outcome.kind) {
     case 'applied':
       process.stdout.write(`applied by the local mesh (generation ${outcome.generation})\n`);
@@ -121,7 +103,7 @@ async function reportApply(mesh: LocalMesh, dir: string): Promise<number> {
     case 'rejected':
       for (const error of outcome.errors) process.stderr.write(`${formatFinding(error, dir)}\n`);
       process.stderr.write(
-        `quizmesh route: the local mesh refused the change; generation ${before.generation} stays in force\n`,
+        `quizmesh route: the local mesh refused the change; generation ${before} stays in force\n`,
       );
       return 1;
     case 'unconfirmed':

@@ -2,6 +2,7 @@
 // names the option and the value given, so a typo costs one glance rather than a wasted run.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseDuration } from '../duration.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
@@ -43,16 +44,6 @@ Options:
 Exit codes: 0 the run completed (whatever the site answered), 1 the site was never reachable,
 2 bad options.
 `;
-
-/** Seconds from `60`, `60s`, `2m`, `1h` or `1500ms`; undefined if the text is none of those. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  const unit = match[2] ?? 's';
-  const perUnit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-  return value * (perUnit[unit] ?? 1);
-}
 
 const number = z
   .string()

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LatencyHistogram } from '../../cli/load/histogram.ts';
-import { parseDuration, parseLoadOptions } from '../../cli/load/options.ts';
+import { parseDuration } from '../../cli/duration.ts';
+import { parseLoadOptions } from '../../cli/load/options.ts';
 import type { LoadOptions } from '../../cli/load/options.ts';
 import { bestGuess, pickImage } from '../../cli/load/pick.ts';
 import { generatePlayers, isOutsideLatin1 } from '../../cli/load/players.ts';
