@@ -4,11 +4,10 @@
 // local mode then applies it, and we wait to say whether it did.
 import { parseArgs } from 'node:util';
 import { formatFinding } from '../mesh/config/findings.ts';
-import { virtualService } from '../mesh/config/schema.ts';
 import { planRoute, writeRoute } from './mesh/apply-route.ts';
 import { quizmeshHome, type ApplyOutcome } from './mesh/local-mesh.ts';
 import { describeRouteRequest, parseRouteRequest } from './mesh/route-request.ts';
-import { summariseHttpRoute } from './mesh/route-summary.ts';
+import { routesOf } from './mesh/route-summary.ts';
 import type { RouteEdit } from './mesh/virtual-service-file.ts';
 
 export const ROUTE_USAGE = `Usage: quizmesh route <service> <version>=<weight>… [--header NAME=VALUE:VERSION]… [options]
@@ -125,13 +124,6 @@ function dryRun(edit: RouteEdit, shown: string): string {
     ...routesOf(edit.next).map((line) => `  + ${line}`),
     '',
   ].join('\n');
-}
-
-/** One line per http route of a VirtualService given as plain data. */
-function routesOf(value: unknown): string[] {
-  const parsed = virtualService.safeParse(value);
-  if (!parsed.success) return ['(not a valid VirtualService)'];
-  return parsed.data.spec.http.map(summariseHttpRoute);
 }
 
 function refused(lines: readonly string[], why = 'the config would not validate'): number {

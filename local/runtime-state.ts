@@ -10,6 +10,10 @@ export const runtimeStateSchema = z.object({
   zipkinUrl: z.string(),
   meshStatsUrl: z.string(),
   meshAdminUrl: z.string(),
+  /** The folder the mesh watches: what `quizmesh canary` rewrites by default. */
+  meshConfigDir: z.string().optional(),
+  /** Local mode's Prometheus, when it runs one. */
+  prometheusUrl: z.string().optional(),
   workloads: z.array(
     z.object({
       name: z.string(),

@@ -98,6 +98,7 @@ const runtimeState = {
   zipkinUrl: zipkin ? urlOf(zipkin) : '',
   meshStatsUrl: statsUrl,
   meshAdminUrl: adminUrl,
+  meshConfigDir: plan.mesh.configDir,
   workloads: workloads.map((w) => ({
     name: w.name,
     app: w.app,
@@ -110,7 +111,11 @@ writeRuntimeState(home, runtimeState);
 // Optional: only when Debian's `prometheus` is on PATH (local/prometheus.ts). Awaited so that its
 // line comes before the summary below.
 prometheus = startLocalPrometheus(home, host, runtimeState);
-await prometheus;
+const localPrometheus = await prometheus;
+// Written again with its address, so `quizmesh canary` reads figures from it as on a cluster.
+if (localPrometheus !== undefined) {
+  writeRuntimeState(home, { ...runtimeState, prometheusUrl: localPrometheus.url });
+}
 const apps = workloads.filter((w) => w.traced);
 process.stdout.write(
   [

@@ -2,11 +2,12 @@
 //   match x-quiz-player=alice → quiz v2
 //   quiz v1 90% · v3 10% (timeout 3s, retries 3 × 1s on 5xx,reset)
 // Works on the mesh's parsed resources (schema.ts), where durations are milliseconds.
-import type {
-  HttpMatch,
-  HttpRoute,
-  StringMatch,
-  VirtualServiceResource,
+import {
+  virtualService,
+  type HttpMatch,
+  type HttpRoute,
+  type StringMatch,
+  type VirtualServiceResource,
 } from '../../mesh/config/schema.ts';
 
 export interface RoutedService {
@@ -120,4 +121,11 @@ export function duration(ms: number): string {
   if (ms !== 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms !== 0 && ms % 1_000 === 0) return `${ms / 1_000}s`;
   return `${ms}ms`;
+}
+
+/** One line per http route of a VirtualService given as plain data. */
+export function routesOf(value: unknown): string[] {
+  const parsed = virtualService.safeParse(value);
+  if (!parsed.success) return ['(not a valid VirtualService)'];
+  return parsed.data.spec.http.map(summariseHttpRoute);
 }

@@ -6,29 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
 import { meshConfigCopy } from '../support/mesh-config.ts';
+import { playRounds } from '../support/quiz-traffic.ts';
 import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
 
 function quizmesh(args: string[], home: string): Promise<CliResult> {
   return runQuizmesh(args, { QUIZMESH_HOME: home });
-}
-
-/** Plays rounds through the site, four at a time, until the returned function is called. */
-function playRounds(siteUrl: string): () => Promise<number> {
-  let stopping = false;
-  let played = 0;
-  const player = async (name: string): Promise<void> => {
-    while (!stopping) {
-      const response = await fetch(`${siteUrl}/api/round`, { headers: { 'x-quiz-player': name } });
-      await response.arrayBuffer();
-      played++;
-    }
-  };
-  const players = Promise.all(['ann', 'ben', 'cy', 'dee'].map(player));
-  return async () => {
-    stopping = true;
-    await players;
-    return played;
-  };
 }
 
 interface StatusJson {
@@ -62,12 +44,12 @@ describe('quizmesh route and status with local mode running', () => {
   });
 
   it('status shows the route in force and live figures for quiz v1 and v3', async () => {
-    const stop = playRounds(local.state.siteUrl);
+    const traffic = playRounds(local.state.siteUrl, ['ann', 'ben', 'cy', 'dee']);
     let result: CliResult;
     try {
       result = await quizmesh(['status', '--window', '2', '--json'], local.home);
     } finally {
-      assert.ok((await stop()) > 0);
+      assert.ok((await traffic.stop()) > 0);
     }
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, 'sampling for 2 s…\n');

@@ -1,0 +1,316 @@
+// `quizmesh canary`: start a rollout, or show, resume or abort one. The loop itself is rollout.ts;
+// this file picks the route target and the figures' source, and turns the outcome into an exit code.
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { readRuntimeState, type RuntimeState } from '../../local/runtime-state.ts';
+import { findLocalMesh, quizmeshHome } from '../mesh/local-mesh.ts';
+import { describeRouteRequest } from '../mesh/route-request.ts';
+import { describeStage, finalRoute, firstStage, stageRoute, stagesOf } from './analysis.ts';
+import { localMeshMetrics, prometheusMetrics, type CanaryMetrics } from './metrics.ts';
+import { CANARY_USAGE, parseCanaryOptions, readCanaryArgs, type CanaryOptions } from './options.ts';
+import { runRollout } from './rollout.ts';
+import { clusterTarget, localTarget, type RouteTarget } from './route-target.ts';
+import { runStatus } from './status.ts';
+import { isRunning, readRollout, saveRollout, type Phase, type Rollout } from './state.ts';
+import { createRolloutView, describeCriteria, formatSummary, planOf } from './view.ts';
+
+const EXIT: Record<Phase, number> = {
+  promoted: 0,
+  'rolled-back': 1,
+  aborted: 0,
+  interrupted: 3,
+  halted: 3,
+  progressing: 3,
+};
+
+/** Phases a rollout can be resumed or aborted from. */
+const UNFINISHED = new Set<Phase>(['interrupted', 'halted', 'progressing']);
+
+export async function run(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = readCanaryArgs(argv);
+  } catch (error) {
+    return usageError(
+      error instanceof Error ? (error.message.split('. ')[0] ?? '') : String(error),
+    );
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(CANARY_USAGE);
+    return 0;
+  }
+  const home = quizmeshHome();
+  const [first, second] = positionals;
+  if (positionals.length > 2 || (positionals.length === 2 && !isAction(first))) {
+    return usageError(`unexpected argument '${positionals.at(-1) ?? ''}'`);
+  }
+  switch (first) {
+    case 'status':
+      return runStatus(home, second, values.json);
+    case 'resume':
+    case 'abort':
+      if (second === undefined)
+        return usageError(`give the service: quizmesh canary ${first} quiz`);
+      return first === 'resume' ? resume(home, second) : abort(home, second);
+  }
+  const asked = parseCanaryOptions(first, values);
+  if (!asked.ok) return usageError(asked.message);
+  return start(home, asked.options);
+}
+
+const isAction = (word: string | undefined): boolean =>
+  word === 'status' || word === 'resume' || word === 'abort';
+
+async function start(home: string, options: CanaryOptions): Promise<number> {
+  const existing = readRollout(home, options.service);
+  if (existing.kind === 'invalid') return refuse(`${existing.message}; remove it to start afresh`);
+  if (existing.kind === 'found' && isRunning(existing.rollout)) {
+    return refuse(
+      `a rollout of ${options.service} is running (pid ${String(existing.rollout.pid)})`,
+    );
+  }
+  if (existing.kind === 'found' && UNFINISHED.has(existing.rollout.phase)) {
+    return refuse(
+      `an unfinished rollout of ${options.service} (${existing.rollout.plan.from} → ${existing.rollout.plan.to}) is kept in ${home}/canary: ` +
+        `quizmesh canary resume ${options.service}, or quizmesh canary abort ${options.service}`,
+    );
+  }
+  const local = localMode(home);
+  const configDir = options.configDir ?? local?.meshConfigDir ?? 'mesh-config';
+  if (
+    !options.cluster &&
+    local?.meshConfigDir !== undefined &&
+    !sameDir(configDir, local.meshConfigDir)
+  ) {
+    return refuse(
+      `local mode applies ${local.meshConfigDir}, not ${configDir}: routes written there would change nothing (drop --config)`,
+    );
+  }
+  const target = options.cluster
+    ? await clusterTarget({
+        namespace: options.namespace,
+        ...(options.context !== undefined && { context: options.context }),
+      })
+    : localTarget(configDir, home);
+  const now = new Date().toISOString();
+  const draft: Omit<Rollout, 'metrics'> = {
+    service: options.service,
+    plan: {
+      from: options.from,
+      to: options.to,
+      step: options.step,
+      maxWeight: options.maxWeight,
+      threshold: options.threshold,
+      minSuccessRate: options.minSuccessRate,
+      maxP99Ms: options.maxP99Ms,
+      intervalSeconds: options.intervalSeconds,
+      ...(options.header && { header: options.header }),
+    },
+    target: options.cluster
+      ? {
+          kind: 'cluster',
+          namespace: options.namespace,
+          ...(options.context !== undefined && { context: options.context }),
+        }
+      : { kind: 'local', configDir },
+    phase: 'progressing',
+    stage: { kind: 'weight', weight: 0 },
+    failedChecks: 0,
+    checks: [],
+    pid: process.pid,
+    startedAt: now,
+    updatedAt: now,
+    message: 'starting',
+  };
+  if (options.dryRun) return dryRun(draft, target);
+
+  const metrics = await metricsSource(home, options);
+  if (metrics === undefined) {
+    return refuse(
+      'no figures to check the canary with: local mode is not running (npm start) and no --prometheus URL was given',
+    );
+  }
+  const rollout: Rollout = {
+    ...draft,
+    stage: firstStage(planOf(draft)),
+    metrics: { kind: metrics.kind, url: metrics.url },
+  };
+  return drive(home, rollout, target, metrics);
+}
+
+async function metricsSource(
+  home: string,
+  options: CanaryOptions,
+): Promise<CanaryMetrics | undefined> {
+  const versions = [options.from, options.to];
+  if (options.prometheus !== undefined) {
+    return prometheusMetrics(options.prometheus, options.service, versions, options.namespace);
+  }
+  const mesh = await findLocalMesh(home);
+  if (mesh === undefined) return undefined;
+  const prometheusUrl = localMode(home)?.prometheusUrl;
+  return prometheusUrl === undefined
+    ? localMeshMetrics(mesh.statsUrl, options.service)
+    : prometheusMetrics(prometheusUrl, options.service, versions, options.namespace);
+}
+
+/** What local mode wrote down about itself, if it ever ran from this home. */
+function localMode(home: string): RuntimeState | undefined {
+  try {
+    return readRuntimeState(home);
+  } catch {
+    return undefined;
+  }
+}
+
+const sameDir = (a: string, b: string): boolean => {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return path.resolve(a) === path.resolve(b);
+  }
+};
+
+/** Runs the loop with Ctrl-C (and SIGTERM) stopping it between steps, and says how it ended. */
+async function drive(
+  home: string,
+  rollout: Rollout,
+  target: RouteTarget,
+  metrics: CanaryMetrics,
+): Promise<number> {
+  const view = createRolloutView(process.stdout);
+  const interrupt = new AbortController();
+  const stop = () => {
+    process.stdout.write('\nstopping after the current step…\n');
+    interrupt.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  view.started(rollout, target.where, describeSource(metrics));
+  try {
+    const ended = await runRollout(rollout, {
+      target,
+      metrics,
+      view,
+      save: (r) => {
+        saveRollout(home, r);
+      },
+      signal: interrupt.signal,
+    });
+    view.finished(ended);
+    return EXIT[ended.phase];
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+const describeSource = (metrics: CanaryMetrics): string =>
+  metrics.kind === 'prometheus' ? `Prometheus ${metrics.url}` : `local mesh stats ${metrics.url}`;
+
+async function dryRun(draft: Omit<Rollout, 'metrics'>, target: RouteTarget): Promise<number> {
+  const plan = planOf(draft);
+  const out: string[] = [
+    `dry run of canary ${describeCriteria(draft)}`,
+    `routes: ${target.where}; nothing is changed`,
+    '',
+  ];
+  let n = 1;
+  for (const stage of stagesOf(plan)) {
+    const route = stageRoute(plan, stage);
+    out.push(
+      `step ${String(n++)}: ${describeStage(plan, stage)} (${describeRouteRequest(route)})`,
+      await target.preview(route),
+      '',
+    );
+  }
+  for (const [what, version] of [
+    ['promotion', plan.to],
+    ['rollback', plan.from],
+  ] as const) {
+    const route = finalRoute(plan, version);
+    out.push(`${what}: ${describeRouteRequest(route)}`, await target.preview(route), '');
+  }
+  process.stdout.write(out.join('\n'));
+  return 0;
+}
+
+async function resume(home: string, service: string): Promise<number> {
+  const found = readRollout(home, service);
+  if (found.kind !== 'found')
+    return refuse(found.kind === 'none' ? `no rollout of ${service} to resume` : found.message);
+  const rollout = found.rollout;
+  if (isRunning(rollout))
+    return refuse(`the rollout of ${service} is running (pid ${String(rollout.pid)})`);
+  if (!UNFINISHED.has(rollout.phase)) {
+    return refuse(`the rollout of ${service} has ended (${rollout.phase}); start a new one`);
+  }
+  const target = await targetOf(home, rollout);
+  let metrics: CanaryMetrics | undefined;
+  const versions = [rollout.plan.from, rollout.plan.to];
+  if (rollout.metrics.kind === 'prometheus') {
+    const namespace = rollout.target.kind === 'cluster' ? rollout.target.namespace : undefined;
+    metrics = prometheusMetrics(rollout.metrics.url, service, versions, namespace);
+  } else {
+    // Local mode may have been restarted on other ports since.
+    const mesh = await findLocalMesh(home);
+    metrics = mesh && localMeshMetrics(mesh.statsUrl, service);
+  }
+  if (metrics === undefined)
+    return refuse('local mode is not running: start it (npm start) to resume');
+  return drive(
+    home,
+    { ...rollout, metrics: { kind: metrics.kind, url: metrics.url } },
+    target,
+    metrics,
+  );
+}
+
+async function abort(home: string, service: string): Promise<number> {
+  const found = readRollout(home, service);
+  if (found.kind !== 'found')
+    return refuse(found.kind === 'none' ? `no rollout of ${service} to abort` : found.message);
+  const rollout = found.rollout;
+  if (isRunning(rollout)) {
+    return refuse(
+      `the rollout of ${service} is running (pid ${String(rollout.pid)}): stop it with Ctrl-C first`,
+    );
+  }
+  if (!UNFINISHED.has(rollout.phase)) {
+    return refuse(`the rollout of ${service} has ended (${rollout.phase}); nothing to abort`);
+  }
+  const route = finalRoute(planOf(rollout), rollout.plan.from);
+  const applied = await (await targetOf(home, rollout)).apply(route);
+  if (!applied.ok)
+    return refuse(`could not apply ${describeRouteRequest(route)}: ${applied.message}`);
+  const ended: Rollout = {
+    ...rollout,
+    phase: 'aborted',
+    updatedAt: new Date().toISOString(),
+    message: `aborted; route in force: ${describeRouteRequest(route)} (${applied.note})`,
+  };
+  saveRollout(home, ended);
+  process.stdout.write(`${formatSummary(ended)}\n`);
+  return 0;
+}
+
+async function targetOf(home: string, rollout: Rollout): Promise<RouteTarget> {
+  const t = rollout.target;
+  return t.kind === 'local'
+    ? localTarget(t.configDir, home)
+    : clusterTarget({
+        namespace: t.namespace,
+        ...(t.context !== undefined && { context: t.context }),
+      });
+}
+
+function refuse(message: string): number {
+  process.stderr.write(`quizmesh canary: ${message}\n`);
+  return 2;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`quizmesh canary: ${message}\nSee 'quizmesh canary --help'.\n`);
+  return 2;
+}

@@ -1,0 +1,27 @@
+// Rounds played through the quiz site by a few players in a closed loop (each starts a round when
+// its last one answered), so the traffic adapts to how fast the machine is instead of piling up.
+export interface RoundTraffic {
+  /** Stops every player after its round in flight, and says how many rounds were played. */
+  stop(): Promise<number>;
+}
+
+export function playRounds(siteUrl: string, names: readonly string[]): RoundTraffic {
+  let stopping = false;
+  let played = 0;
+  const player = async (name: string): Promise<void> => {
+    const headers = { 'x-quiz-player': encodeURIComponent(name) };
+    while (!stopping) {
+      const response = await fetch(`${siteUrl}/api/round`, { headers });
+      await response.arrayBuffer();
+      played++;
+    }
+  };
+  const players = Promise.all(names.map(player));
+  return {
+    async stop() {
+      stopping = true;
+      await players;
+      return played;
+    },
+  };
+}
