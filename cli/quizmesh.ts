@@ -17,6 +17,11 @@ const commands: Record<string, Command> = {
   validate: { summary: 'check mesh-config/ and scenarios', load: () => import('./validate.ts') },
   route: { summary: 'shift traffic between versions', load: () => import('./route.ts') },
   status: { summary: 'routes in force, live figures', load: () => import('./status.ts') },
+  canary: {
+    summary: 'roll a version out step by step, with automatic analysis',
+    load: () => import('./canary/main.ts'),
+  },
+  graph: { summary: 'the service graph, as DOT or SVG', load: () => import('./graph.ts') },
 };
 
 function usage(): string {

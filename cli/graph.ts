@@ -1,0 +1,155 @@
+// `quizmesh graph`: the mesh's service graph, as the console draws it, for a terminal or a file.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { toDot } from '../console/graph/dot.ts';
+import { fetchRequestRates } from '../console/graph/prometheus-rates.ts';
+import { renderSvg } from '../console/graph/render-svg.ts';
+import { serviceGraphFromScrapes } from '../console/graph/scrape-rates.ts';
+import { buildServiceGraph, type ServiceGraph } from '../console/graph/service-graph.ts';
+import { runtimeStatePath } from '../local/runtime-state.ts';
+import { writeFileAtomically } from './mesh/config-folder.ts';
+import { findLocalMesh, quizmeshHome, scrapeStats } from './mesh/local-mesh.ts';
+import { parsePrometheusText } from './mesh/prometheus-text.ts';
+
+export const GRAPH_USAGE = `Usage: quizmesh graph [--format dot|svg] [--window SECONDS] [--prometheus URL] [--output FILE]
+
+Prints the mesh's service graph, as Kiali's versioned-app graph draws it: a box per app holding a
+node per version, the ingress gateway, a triangle for a Service whose workloads a call never
+reached, and "unknown" for what the mesh could not name. An edge per caller and callee says the
+requests per second and the share answered 5xx: red above 10% (Kiali's failure threshold), orange
+for any 5xx, dashed grey when idle (called before, not within the window).
+
+Calls are counted from istio_requests_total as the calling sidecars report them
+(reporter="source"), which includes calls that never reached a destination (no route, no healthy
+upstream, an injected fault), each once. By default they come from the running local mode's mesh
+(/stats/prometheus), scraped twice SECONDS apart; with --prometheus, from one instant query of
+sum by (…) (rate(istio_requests_total[SECONDS])) to that Prometheus.
+
+Options:
+  --format dot|svg   Graphviz DOT text, or SVG laid out by Graphviz (default: dot)
+  --window SECONDS   the window the rates are taken over (default: 5; 60 with --prometheus,
+                     which needs at least two scrapes within it)
+  --prometheus URL   ask the Prometheus at URL (e.g. http://127.0.0.1:9090) instead
+  --output FILE      write the graph to FILE instead of standard output
+  -h, --help         show this help
+
+  quizmesh graph --format svg --output graph.svg
+  quizmesh graph | dot -Tpng > graph.png
+
+Local mode is found through QUIZMESH_HOME (default .quizmesh).
+Exit status: 0 printed, 1 no local mode runs (and no --prometheus), or the metrics could not be
+read, or FILE not written, 2 usage error.
+`;
+
+const FORMATS = ['dot', 'svg'];
+
+interface Request {
+  format: string;
+  window: number;
+  prometheus: string | undefined;
+  output: string | undefined;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        format: { type: 'string', default: 'dot' },
+        window: { type: 'string' },
+        prometheus: { type: 'string' },
+        output: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.values.help === true) {
+    process.stdout.write(GRAPH_USAGE);
+    return 0;
+  }
+  const { format, prometheus, output } = parsed.values;
+  if (!FORMATS.includes(format)) return usageError(`--format: give dot or svg, not '${format}'`);
+  if (prometheus !== undefined && !isHttpUrl(prometheus)) {
+    return usageError(`--prometheus: give an http:// or https:// URL, not '${prometheus}'`);
+  }
+  const window = Number(parsed.values.window ?? (prometheus === undefined ? 5 : 60));
+  if (!Number.isFinite(window) || window <= 0 || window > 3600) {
+    return usageError(`--window: give seconds, more than 0 and at most 3600`);
+  }
+  return draw({ format, window, prometheus, output });
+}
+
+async function draw(request: Request): Promise<number> {
+  const graph = await readGraph(request);
+  if (typeof graph === 'string') {
+    process.stderr.write(`quizmesh graph: ${graph}\n`);
+    return 1;
+  }
+  const dot = toDot(graph);
+  const text = request.format === 'svg' ? await renderSvg(dot) : dot;
+  if (request.output === undefined) {
+    process.stdout.write(text);
+    return 0;
+  }
+  try {
+    writeFileAtomically(request.output, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    process.stderr.write(`quizmesh graph: cannot write ${request.output}: ${code}\n`);
+    return 1;
+  }
+  process.stderr.write(`wrote ${request.output}\n`);
+  return 0;
+}
+
+/** The graph, or why there is none. */
+async function readGraph(request: Request): Promise<ServiceGraph | string> {
+  if (request.prometheus !== undefined) {
+    try {
+      const rates = await fetchRequestRates(request.prometheus, request.window);
+      return buildServiceGraph(rates, request.window);
+    } catch (error) {
+      return `cannot read ${request.prometheus}: ${errorMessage(error)}`;
+    }
+  }
+  const home = quizmeshHome();
+  const mesh = await findLocalMesh(home);
+  if (mesh === undefined) {
+    return `no local mode is running (no mesh answers through ${runtimeStatePath(home)}); start one with npm start, or give --prometheus URL`;
+  }
+  const scrape = async () => parsePrometheusText(await scrapeStats(mesh.statsUrl));
+  process.stderr.write(`sampling for ${request.window} s…\n`);
+  try {
+    const before = await scrape();
+    const from = performance.now();
+    await sleep(request.window * 1000);
+    const after = await scrape();
+    return serviceGraphFromScrapes(before, after, (performance.now() - from) / 1000);
+  } catch (error) {
+    return `cannot read ${mesh.statsUrl}: ${errorMessage(error)}`;
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** fetch() fails with a bare "fetch failed"; the reason (ECONNREFUSED, a timeout) is its cause. */
+function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause: unknown = error.cause;
+  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`quizmesh graph: ${message}\nSee 'quizmesh graph --help'.\n`);
+  return 2;
+}
