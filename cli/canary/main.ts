@@ -124,6 +124,11 @@ async function start(home: string, options: CanaryOptions): Promise<number> {
     message: 'starting',
   };
   if (options.dryRun) return dryRun(draft, target);
+  const plan = planOf(draft);
+  for (const route of [stageRoute(plan, firstStage(plan)), finalRoute(plan, plan.to)]) {
+    const why = await target.refusal(route);
+    if (why !== undefined) return refuse(`cannot route ${describeRouteRequest(route)}: ${why}`);
+  }
 
   const metrics = await metricsSource(home, options);
   if (metrics === undefined) {
@@ -133,7 +138,7 @@ async function start(home: string, options: CanaryOptions): Promise<number> {
   }
   const rollout: Rollout = {
     ...draft,
-    stage: firstStage(planOf(draft)),
+    stage: firstStage(plan),
     metrics: { kind: metrics.kind, url: metrics.url },
   };
   return drive(home, rollout, target, metrics);

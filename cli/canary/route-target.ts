@@ -20,6 +20,8 @@ export interface RouteTarget {
   apply(request: RouteRequest): Promise<AppliedRoute>;
   /** The change `apply` would make, as text, without making it. */
   preview(request: RouteRequest): Promise<string>;
+  /** Why `apply` would refuse `request`, found without changing anything; undefined if it would not. */
+  refusal(request: RouteRequest): Promise<string | undefined>;
 }
 
 const APPLY_TIMEOUT_MS = 3_000;
@@ -48,6 +50,10 @@ export function localTarget(configDir: string, home: string): RouteTarget {
             : { ok: true, note: `written; the mesh did not confirm it within 3 s` };
         }
       }
+    },
+    refusal(request) {
+      const planned = planRoute(configDir, request);
+      return Promise.resolve(planned.ok ? undefined : [planned.why, ...planned.errors].join('\n'));
     },
     preview(request) {
       const planned = planRoute(configDir, request);
@@ -123,6 +129,14 @@ export async function clusterTarget(options: ClusterOptions): Promise<RouteTarge
           ok: false,
           message: `cannot patch the route (${describeRouteRequest(request)}): ${reason(error)}`,
         };
+      }
+    },
+    async refusal(request) {
+      try {
+        await patchFor(request);
+        return undefined;
+      } catch (error) {
+        return reason(error);
       }
     },
     async preview(request) {
