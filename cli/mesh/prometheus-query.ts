@@ -1,5 +1,5 @@
 // Instant queries against Prometheus' HTTP API (/api/v1/query), with the answer checked before
-// use: only vector results are accepted, and values that are not numbers (NaN from a 0/0 rate)
+// use: only instant vectors are accepted, and values that are not numbers (NaN from a 0/0 rate)
 // are kept as NaN for the caller to read as "no data".
 import { z } from 'zod';
 
@@ -8,37 +8,61 @@ export interface VectorSample {
   value: number;
 }
 
-const answerSchema = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('success'),
-    data: z.object({
-      resultType: z.literal('vector'),
-      result: z.array(
-        z.object({
-          metric: z.record(z.string(), z.string()),
-          value: z.tuple([z.number(), z.string()]),
-        }),
-      ),
-    }),
+const vectorAnswer = z.object({
+  status: z.literal('success'),
+  data: z.object({
+    resultType: z.literal('vector'),
+    result: z.array(
+      z.object({
+        metric: z.record(z.string(), z.string()),
+        // [evaluation time, value]; the value is a string so that NaN and ±Inf survive JSON.
+        value: z.tuple([z.number(), z.string()]),
+      }),
+    ),
   }),
-  z.object({ status: z.literal('error'), errorType: z.string(), error: z.string() }),
-]);
+});
+const errorAnswer = z.object({
+  status: z.literal('error'),
+  errorType: z.string(),
+  error: z.string(),
+});
 
-const QUERY_TIMEOUT_MS = 5_000;
+const QUERY_TIMEOUT_MS = 10_000;
 
-/** The vector `promql` evaluates to now; throws with Prometheus' own words when it refuses. */
-export async function queryVector(baseUrl: string, promql: string): Promise<VectorSample[]> {
-  const url = `${baseUrl.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(promql)}`;
-  const response = await fetch(url, { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
-  const parsed = answerSchema.safeParse(await response.json().catch(() => undefined));
-  if (!parsed.success) {
-    throw new Error(`${baseUrl} did not answer as Prometheus does (HTTP ${response.status})`);
+/** The samples of an answer to an instant query; throws saying what is wrong with any other. */
+export function vectorFromAnswer(body: unknown): VectorSample[] {
+  const refused = errorAnswer.safeParse(body);
+  if (refused.success) {
+    const { errorType, error } = refused.data;
+    throw new Error(`Prometheus refused the query (${errorType}): ${error}`);
   }
-  const answer = parsed.data;
-  if (answer.status === 'error') {
-    throw new Error(`Prometheus refused the query (${answer.errorType}): ${answer.error}`);
+  const answer = vectorAnswer.safeParse(body);
+  if (!answer.success) {
+    throw new Error(`not an instant vector answer: ${z.prettifyError(answer.error)}`);
   }
-  return answer.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+  return answer.data.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+}
+
+/**
+ * The vector `promql` evaluates to now, from the Prometheus at `baseUrl` (any path prefix
+ * included); throws with Prometheus' own words when it refuses.
+ */
+export async function queryVector(
+  baseUrl: string,
+  promql: string,
+  timeoutMs = QUERY_TIMEOUT_MS,
+): Promise<VectorSample[]> {
+  const url = new URL('api/v1/query', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  url.searchParams.set('query', promql);
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${url.origin}${url.pathname} answered ${String(response.status)}, not JSON`);
+  }
+  return vectorFromAnswer(body);
 }
 
 /** A PromQL label matcher's value, quoted and escaped. */

@@ -1,6 +1,6 @@
 // istio_requests_total rates from Prometheus: one instant query through its HTTP API, summed by the
 // labels the graph reads, and the answer checked before anything uses it.
-import { z } from 'zod';
+import { queryVector, vectorFromAnswer } from '../../cli/mesh/prometheus-query.ts';
 import type { RequestRate } from './service-graph.ts';
 
 /** The labels buildServiceGraph reads: nodes, the reporter, and the response code. */
@@ -31,41 +31,9 @@ export function requestRatesQuery(windowSeconds: number): string {
   return `${sum('reporter="source"')} or ${sum('reporter="destination", source_workload="unknown"')}`;
 }
 
-const vectorAnswer = z.object({
-  status: z.literal('success'),
-  data: z.object({
-    resultType: z.literal('vector'),
-    result: z.array(
-      z.object({
-        metric: z.record(z.string(), z.string()),
-        // [evaluation time, value]; the value is a string so that NaN and ±Inf survive JSON.
-        value: z.tuple([z.number(), z.string()]),
-      }),
-    ),
-  }),
-});
-const errorAnswer = z.object({
-  status: z.literal('error'),
-  errorType: z.string(),
-  error: z.string(),
-});
-
 /** The rates in an answer to requestRatesQuery(); throws saying what is wrong with any other. */
 export function requestRatesFromAnswer(body: unknown): RequestRate[] {
-  const refused = errorAnswer.safeParse(body);
-  if (refused.success) {
-    throw new Error(
-      `Prometheus refused the query (${refused.data.errorType}): ${refused.data.error}`,
-    );
-  }
-  const answer = vectorAnswer.safeParse(body);
-  if (!answer.success) {
-    throw new Error(`not an instant vector answer: ${z.prettifyError(answer.error)}`);
-  }
-  return answer.data.data.result.map(({ metric, value }) => ({
-    labels: metric,
-    perSecond: Number(value[1]),
-  }));
+  return vectorFromAnswer(body).map(({ labels, value }) => ({ labels, perSecond: value }));
 }
 
 /** Asks the Prometheus at `prometheusUrl` (its base URL, any path prefix included). */
@@ -74,16 +42,6 @@ export async function fetchRequestRates(
   windowSeconds: number,
   timeoutMs = 10_000,
 ): Promise<RequestRate[]> {
-  const base = prometheusUrl.endsWith('/') ? prometheusUrl : `${prometheusUrl}/`;
-  const url = new URL('api/v1/query', base);
-  url.searchParams.set('query', requestRatesQuery(windowSeconds));
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(`${url.origin}${url.pathname} answered ${response.status}, not JSON`);
-  }
-  return requestRatesFromAnswer(body);
+  const samples = await queryVector(prometheusUrl, requestRatesQuery(windowSeconds), timeoutMs);
+  return samples.map(({ labels, value }) => ({ labels, perSecond: value }));
 }
