@@ -23,6 +23,9 @@ const EXIT: Record<Phase, number> = {
   progressing: 3,
 };
 
+/** Local mode's Prometheus scrapes every second: a window holds two scrapes from 3 s. */
+const MIN_PROMETHEUS_WINDOW_SECONDS = 3;
+
 /** Phases a rollout can be resumed or aborted from. */
 const UNFINISHED = new Set<Phase>(['interrupted', 'halted', 'progressing']);
 
@@ -155,7 +158,8 @@ async function metricsSource(
   const mesh = await findLocalMesh(home);
   if (mesh === undefined) return undefined;
   const prometheusUrl = localMode(home)?.prometheusUrl;
-  return prometheusUrl === undefined
+  // rate() needs two scrapes in its window; shorter intervals are read from the mesh directly.
+  return prometheusUrl === undefined || options.intervalSeconds < MIN_PROMETHEUS_WINDOW_SECONDS
     ? localMeshMetrics(mesh.statsUrl, options.service)
     : prometheusMetrics(prometheusUrl, options.service, versions, options.namespace);
 }

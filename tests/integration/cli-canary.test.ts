@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { rolloutPath, readRollout, type Rollout } from '../../cli/canary/state.ts';
 import { summariseHttpRoute } from '../../cli/mesh/route-summary.ts';
 import { declaredMeshTopology } from '../../local/mesh-topology.ts';
+import { readRuntimeState } from '../../local/runtime-state.ts';
 import { loadMeshConfig } from '../../mesh/config/load.ts';
 import type { MeshConfig } from '../../mesh/config/schema.ts';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
@@ -224,5 +225,63 @@ describe('quizmesh canary with local mode running', () => {
     ]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /local mode applies .* routes written there would change nothing/);
+  });
+});
+
+describe("quizmesh canary reading local mode's Prometheus", () => {
+  let local: RunningLocalMode;
+
+  before(async () => {
+    local = await startLocalMode({
+      QUIZMESH_MESH_CONFIG: meshConfigCopy(),
+      TRACING: 'off',
+      QUIZMESH_PROMETHEUS: 'auto',
+      PROMETHEUS_PORT: '0',
+    });
+    // Local mode writes Prometheus' address once Prometheus answers.
+    const deadline = Date.now() + 20_000;
+    while (readRuntimeState(local.home).prometheusUrl === undefined) {
+      assert.ok(Date.now() < deadline, `no Prometheus:\n${local.output()}`);
+      await sleep(100);
+    }
+  });
+  after(async () => {
+    await local.stop();
+  });
+
+  it('judges the canary with the Flagger queries and promotes v3', async () => {
+    const traffic = playRounds(local.state.siteUrl, ['ana', 'ben', 'cy', 'dee']);
+    let result: CliResult;
+    try {
+      // Prometheus needs a few scrapes of a series before rate() over it has a value.
+      await sleep(3_000);
+      result = await runQuizmesh(
+        [
+          'canary',
+          'quiz',
+          '--from',
+          'v1',
+          '--to',
+          'v3',
+          ...FAST,
+          '--step',
+          '50',
+          '--interval',
+          '4s',
+          '--threshold',
+          '3',
+        ],
+        { QUIZMESH_HOME: local.home },
+      );
+    } finally {
+      assert.ok((await traffic.stop()) > 0);
+    }
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /figures: Prometheus http:\/\/127\.0\.0\.1:\d+\n/);
+    assert.match(
+      result.stdout,
+      /check \d at v3 50%: v3 \d+(\.\d)? req 100\.0% ok p99 \d+ ms \| v1 .*\n +passed/,
+    );
+    assert.match(result.stdout, /PROMOTED: v3 takes every call to quiz/);
   });
 });
