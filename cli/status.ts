@@ -15,6 +15,9 @@ import {
   scrapeStats,
   type LocalMesh,
 } from './mesh/local-mesh.ts';
+import { describeStage } from './canary/analysis.ts';
+import { isRunning, readRollout, rolloutServices } from './canary/state.ts';
+import { planOf } from './canary/view.ts';
 import { parsePrometheusText } from './mesh/prometheus-text.ts';
 import { summariseVirtualServices, type RoutedService } from './mesh/route-summary.ts';
 import { workloadFigures, type WorkloadFigures } from './mesh/workload-figures.ts';
@@ -87,7 +90,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(routes);
     return 1;
   }
-  if (!json) process.stdout.write(formatRoutes(routes));
+  if (!json) process.stdout.write(formatRoutes(routes) + formatRollouts(home));
   if (mesh === undefined) {
     if (json) process.stdout.write(`${JSON.stringify({ ...routes, live: null }, null, 2)}\n`);
     else
@@ -176,6 +179,30 @@ function formatRoutes(routes: Routes): string {
     lines.push(`  ${name.padEnd(width)}  no VirtualService: calls go to any of its instances`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A line per rollout that has not ended, so a route that is moving is not mistaken for a setting. */
+function formatRollouts(home: string): string {
+  const lines = rolloutServices(home).flatMap((service) => {
+    const found = readRollout(home, service);
+    if (
+      found.kind !== 'found' ||
+      ['promoted', 'rolled-back', 'aborted'].includes(found.rollout.phase)
+    ) {
+      return [];
+    }
+    const { rollout } = found;
+    const running = isRunning(rollout)
+      ? 'running'
+      : rollout.phase === 'progressing'
+        ? 'stopped'
+        : rollout.phase;
+    return [
+      `  ${service}: ${rollout.plan.from} → ${rollout.plan.to}, ${running} at ${describeStage(planOf(rollout), rollout.stage)}` +
+        ` (${String(rollout.failedChecks)}/${String(rollout.plan.threshold)} failed checks; quizmesh canary status ${service})`,
+    ];
+  });
+  return lines.length === 0 ? '' : `\nCanary rollouts:\n${lines.join('\n')}\n`;
 }
 
 function formatLive(live: Live): string {

@@ -197,6 +197,8 @@ describe('quizmesh canary with local mode running', () => {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /interrupted at v1 20%/);
     assert.match(status.stdout, /next: quizmesh canary resume quiz · quizmesh canary abort quiz/);
+    const overall = await quizmesh(['status', '--window', '0.5']);
+    assert.match(overall.stdout, /Canary rollouts:\n {2}quiz: v3 → v1, interrupted at v1 20%/);
     const again = await quizmesh(['canary', 'quiz', '--from', 'v3', '--to', 'v1']);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /an unfinished rollout of quiz \(v3 → v1\)/);
