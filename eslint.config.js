@@ -45,4 +45,20 @@ export default tseslint.config(
       sourceType: 'script',
     },
   },
+  {
+    files: ['console/public/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        fetch: 'readonly',
+        DOMParser: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+      sourceType: 'module',
+    },
+  },
 );

@@ -10,6 +10,7 @@ import { runtimeStatePath } from '../local/runtime-state.ts';
 import { writeFileAtomically } from './mesh/config-folder.ts';
 import { findLocalMesh, quizmeshHome, scrapeStats } from './mesh/local-mesh.ts';
 import { parsePrometheusText } from './mesh/prometheus-text.ts';
+import { errorMessage } from './mesh/fetch-error.ts';
 
 export const GRAPH_USAGE = `Usage: quizmesh graph [--format dot|svg] [--window SECONDS] [--prometheus URL] [--output FILE]
 
@@ -140,13 +141,6 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** fetch() fails with a bare "fetch failed"; the reason (ECONNREFUSED, a timeout) is its cause. */
-function errorMessage(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause: unknown = error.cause;
-  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
 }
 
 function usageError(message: string): number {

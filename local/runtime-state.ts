@@ -12,6 +12,8 @@ export const runtimeStateSchema = z.object({
   meshAdminUrl: z.string(),
   /** The folder the mesh watches: what `quizmesh canary` rewrites by default. */
   meshConfigDir: z.string().optional(),
+  /** The mesh console (console/server). */
+  consoleUrl: z.string().optional(),
   /** Local mode's Prometheus, when it runs one. */
   prometheusUrl: z.string().optional(),
   workloads: z.array(

@@ -20,6 +20,8 @@ export const localSettingsSchema = z.object({
   /** The mesh's Prometheus endpoint (Envoy's /stats/prometheus) and its admin endpoint. */
   MESH_STATS_PORT: port.default(15090),
   MESH_ADMIN_PORT: port.default(15000),
+  /** The mesh console (graph, RED, traces, canary): Kiali's port. */
+  CONSOLE_PORT: port.default(20001),
   TRACING: z.enum(['on', 'off']).default('on'),
   TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   QUIZMESH_READY_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(60_000),

@@ -24,6 +24,7 @@ const fixed = [
   settings.ZIPKIN_PORT,
   settings.MESH_STATS_PORT,
   settings.MESH_ADMIN_PORT,
+  settings.CONSOLE_PORT,
 ];
 const pool = await freePorts(
   instanceCount * (1 + serviceCount) + fixed.filter((p) => p === 0).length,
@@ -41,6 +42,8 @@ const plan = planLocalMode({
   zipkinPort: pick(settings.ZIPKIN_PORT),
   statsPort: pick(settings.MESH_STATS_PORT),
   adminPort: pick(settings.MESH_ADMIN_PORT),
+  consolePort: pick(settings.CONSOLE_PORT),
+  home,
   nextPort,
   meshConfigDir: resolve(settings.QUIZMESH_MESH_CONFIG),
   dataDir: join(home, 'data'),
@@ -56,6 +59,7 @@ const workloads = plan.workloads.map((w) =>
 
 const urlOf = (w: Pick<Workload, 'port'>): string => `http://${host}:${w.port}`;
 const zipkin = workloads.find((w) => w.app === 'zipkin');
+const meshConsole = workloads.find((w) => w.app === 'console');
 const siteUrl = urlOf(plan.mesh.ingress);
 const statsUrl = `${urlOf(plan.mesh.stats)}/stats/prometheus`;
 const adminUrl = urlOf(plan.mesh.admin);
@@ -99,6 +103,7 @@ const runtimeState = {
   meshStatsUrl: statsUrl,
   meshAdminUrl: adminUrl,
   meshConfigDir: plan.mesh.configDir,
+  consoleUrl: meshConsole ? urlOf(meshConsole) : undefined,
   workloads: workloads.map((w) => ({
     name: w.name,
     app: w.app,
@@ -122,6 +127,7 @@ process.stdout.write(
     '',
     'quizmesh is running (local mode)',
     `  quiz site         ${siteUrl}   (the mesh's ingress gateway)`,
+    `  mesh console      ${meshConsole ? urlOf(meshConsole) : '-'}   (service graph, RED, traces, canary)`,
     `  zipkin API        ${zipkin ? urlOf(zipkin) : '-'}/api/v2/traces`,
     `  mesh metrics      ${statsUrl}   (istio_requests_total, …)`,
     `  mesh admin        ${adminUrl}/config_dump`,

@@ -30,6 +30,10 @@ export interface TopologyOptions {
   zipkinPort: number;
   statsPort: number;
   adminPort: number;
+  /** The mesh console. */
+  consolePort: number;
+  /** Where local mode keeps its state (QUIZMESH_HOME, absolute): the console reads rollouts there. */
+  home: string;
   /** Asked for one at a time, for every app instance and outbound listener. */
   nextPort: () => number;
   meshConfigDir: string;
@@ -38,6 +42,33 @@ export interface TopologyOptions {
   tracing: boolean;
   sampleRatio: number;
   apps?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The console reads what the other workloads serve (the mesh's admin and stats, the trace store)
+ * and QUIZMESH_HOME, and writes mesh-config/ as `quizmesh route` does. It is not traced: its own
+ * reads of the trace store would otherwise fill it.
+ */
+function consoleWorkload(options: TopologyOptions): Workload {
+  const url = (port: number): string => `http://${options.host}:${port}`;
+  return {
+    name: 'console',
+    app: 'console',
+    version: 'v1',
+    entry: 'console/server/main.ts',
+    traced: false,
+    port: options.consolePort,
+    env: {
+      SERVICE_NAME: 'console',
+      HOST: options.host,
+      PORT: String(options.consolePort),
+      MESH_ADMIN_URL: url(options.adminPort),
+      MESH_STATS_URL: `${url(options.statsPort)}/stats/prometheus`,
+      ZIPKIN_BASE_URL: url(options.zipkinPort),
+      QUIZMESH_HOME: options.home,
+      QUIZMESH_MESH_CONFIG: options.meshConfigDir,
+    },
+  };
 }
 
 /** `QUIZ_URL`: the variable an app reads a Service's address from. */
@@ -119,5 +150,8 @@ export function planLocalMode(options: TopologyOptions): LocalPlan {
     port: options.adminPort,
     env: { SERVICE_NAME: 'mesh', HOST: host },
   };
-  return { workloads: [zipkin, meshWorkload, ...appWorkloads], mesh };
+  return {
+    workloads: [zipkin, meshWorkload, ...appWorkloads, consoleWorkload(options)],
+    mesh,
+  };
 }

@@ -4,6 +4,7 @@
 // a route being applied is finished first, so the config on disk and in the mesh is never half a
 // step.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage } from '../mesh/fetch-error.ts';
 import { describeRouteRequest, type RouteRequest } from '../mesh/route-request.ts';
 import {
   checkCanary,
@@ -113,7 +114,7 @@ async function measure(
   windowError: unknown,
 ): Promise<Map<string, VersionFigures> | string> {
   const failure = (error: unknown) =>
-    `cannot read figures from ${metrics.url}: ${error instanceof Error ? error.message : String(error)}`;
+    `cannot read figures from ${metrics.url}: ${errorMessage(error)}`;
   if (windowError !== undefined) return failure(windowError);
   try {
     return await metrics.measure(seconds);

@@ -34,6 +34,23 @@ export function workloadFigures(
   after: readonly Sample[],
   seconds: number,
 ): WorkloadFigures[] {
+  return workloadTotals(before, after).map((t) => figuresOf(t, seconds));
+}
+
+/** workloadFigures and the median latency too: the console's RED table shows p50 beside p99. */
+export function workloadFiguresWithMedian(
+  before: readonly Sample[],
+  after: readonly Sample[],
+  seconds: number,
+): (WorkloadFigures & { p50Ms: number | null })[] {
+  return workloadTotals(before, after).map((t) => ({
+    ...figuresOf(t, seconds),
+    p50Ms: quantileMs(0.5, t),
+  }));
+}
+
+/** Each destination workload's increases between the scrapes, by service and version. */
+function workloadTotals(before: readonly Sample[], after: readonly Sample[]): Totals[] {
   const previous = new Map(before.map((s) => [seriesKey(s), s.value]));
   const byWorkload = new Map<string, Totals>();
   for (const sample of after) {
@@ -56,22 +73,27 @@ export function workloadFigures(
       totals.buckets.set(le, (totals.buckets.get(le) ?? 0) + delta);
     }
   }
-  return [...byWorkload.values()]
-    .sort((a, b) => a.service.localeCompare(b.service) || a.version.localeCompare(b.version))
-    .map((t) => figuresOf(t, seconds));
+  return [...byWorkload.values()].sort(
+    (a, b) => a.service.localeCompare(b.service) || a.version.localeCompare(b.version),
+  );
 }
 
 function figuresOf(totals: Totals, seconds: number): WorkloadFigures {
-  const buckets: Bucket[] = [...totals.buckets].map(([le, count]) => ({ le, count }));
-  const p99 = histogramQuantile(0.99, buckets);
   return {
     service: totals.service,
     version: totals.version,
     requests: totals.requests,
     requestsPerSecond: seconds > 0 ? totals.requests / seconds : 0,
     errorRate: totals.requests > 0 ? totals.errors / totals.requests : null,
-    p99Ms: Number.isFinite(p99) ? p99 : null,
+    p99Ms: quantileMs(0.99, totals),
   };
+}
+
+/** null without requests in the window. */
+function quantileMs(q: number, totals: Totals): number | null {
+  const buckets: Bucket[] = [...totals.buckets].map(([le, count]) => ({ le, count }));
+  const value = histogramQuantile(q, buckets);
+  return Number.isFinite(value) ? value : null;
 }
 
 /** A counter's increase; one that went down was reset (a restart) and counts from zero. */

@@ -2,7 +2,7 @@
 // holding its versions, edges labelled with requests per second and the 5xx share, coloured by
 // health. Names and labels come from metric label values, which anyone able to call the mesh can
 // influence: every string is quoted and escaped, and the same graph always gives the same text.
-import { markNPlusOne, type NPlusOneFinding } from './n-plus-one.ts';
+import { markNPlusOne, type EdgeFinding } from './n-plus-one.ts';
 import {
   idPart,
   type EdgeState,
@@ -13,7 +13,7 @@ import {
 
 export interface DotOptions {
   /** N+1 calls found in traces, marked on their edges (see markNPlusOne). */
-  nPlusOne?: readonly NPlusOneFinding[];
+  nPlusOne?: readonly EdgeFinding[];
 }
 
 const FONT = 'Helvetica,Arial,sans-serif';

@@ -1,5 +1,7 @@
 // N+1 calls found in traces (a caller calling the same downstream app 10 times or more for one
-// request), put on the graph's edges. The trace analysis finds them; the graph only shows them.
+// request), put on the graph's edges. The trace analysis finds them (console/traces/n-plus-one.ts);
+// the graph only shows them, from the same findings.
+import type { NPlusOneFinding } from '../traces/n-plus-one.ts';
 import {
   emptyEdge,
   sortedGraph,
@@ -9,39 +11,48 @@ import {
   type ServiceGraph,
 } from './service-graph.ts';
 
-export interface NPlusOneFinding {
-  source: { app: string; version: string };
-  /** The downstream app; every version of it the caller reached is marked. */
-  destination: string;
-  /** Calls to it under one caller span. */
-  calls: number;
-}
+/** What the graph reads of a finding: who called what, how many times. */
+export type EdgeFinding = Pick<
+  NPlusOneFinding,
+  'caller' | 'callerVersion' | 'downstream' | 'callCount'
+>;
 
 /**
  * The graph with each finding on the edges from its caller to its downstream app (the largest
- * count, when several findings name one edge). A finding whose edge is not in the graph (no calls
- * in the window, or the counters are gone) adds it, idle, so that what the traces showed is never
- * dropped.
+ * count, when several findings name one edge). A caller without a version stands for every
+ * version of it in the graph. A finding whose edge is not in the graph (no calls in the window, or
+ * the counters are gone) adds it, idle, so that what the traces showed is never dropped.
  */
-export function markNPlusOne(
-  graph: ServiceGraph,
-  findings: readonly NPlusOneFinding[],
-): ServiceGraph {
+export function markNPlusOne(graph: ServiceGraph, findings: readonly EdgeFinding[]): ServiceGraph {
   if (findings.length === 0) return graph;
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
   const edges = graph.edges.map((edge) => ({ ...edge }));
   for (const finding of findings) {
-    const source = workloadNode(finding.source.app, finding.source.version);
+    const sources = callerNodes(nodes, finding);
     const targets = edges.filter(
       (edge) =>
-        edge.source === source.id && nodes.get(edge.destination)?.app === finding.destination,
+        sources.some((source) => source.id === edge.source) &&
+        nodes.get(edge.destination)?.app === finding.downstream,
     );
-    if (targets.length === 0) targets.push(addEdge(nodes, edges, source, finding.destination));
+    if (targets.length === 0) {
+      for (const source of sources) targets.push(addEdge(nodes, edges, source, finding.downstream));
+    }
     for (const edge of targets) {
-      edge.nPlusOne = { calls: Math.max(edge.nPlusOne?.calls ?? 0, finding.calls) };
+      edge.nPlusOne = { calls: Math.max(edge.nPlusOne?.calls ?? 0, finding.callCount) };
     }
   }
   return sortedGraph(graph.windowSeconds, [...nodes.values()], edges);
+}
+
+/** The caller's node; without a version, every version of the app the graph has (or the app). */
+function callerNodes(nodes: ReadonlyMap<string, GraphNode>, finding: EdgeFinding): GraphNode[] {
+  if (finding.callerVersion !== undefined) {
+    return [workloadNode(finding.caller, finding.callerVersion)];
+  }
+  const versions = [...nodes.values()].filter(
+    (node) => node.kind === 'workload' && node.app === finding.caller,
+  );
+  return versions.length > 0 ? versions : [workloadNode(finding.caller, undefined)];
 }
 
 function addEdge(

@@ -36,6 +36,7 @@ export async function startLocalMode(env: Record<string, string> = {}): Promise<
       QUIZMESH_HOME: home,
       MESH_STATS_PORT: '0',
       MESH_ADMIN_PORT: '0',
+      CONSOLE_PORT: '0',
       QUIZMESH_PROMETHEUS: 'off',
       ...env,
     },

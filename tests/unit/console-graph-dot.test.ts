@@ -112,7 +112,7 @@ describe('the service graph as DOT', () => {
   it('adds an N+1 line, a class and a second stroke to the edge a trace flagged', () => {
     const dot = toDot(QUIZ_GRAPH, {
       nPlusOne: [
-        { source: { app: 'quiz', version: 'v1' }, destination: 'descriptions', calls: 25 },
+        { caller: 'quiz', callerVersion: 'v1', downstream: 'descriptions', callCount: 25 },
       ],
     });
     assert.match(

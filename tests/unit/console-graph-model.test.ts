@@ -315,9 +315,9 @@ describe('N+1 findings on the graph', () => {
 
   it("marks the edges from the caller's version to the downstream app, with the largest count", () => {
     const marked = markNPlusOne(graph, [
-      { source: { app: 'quiz', version: 'v1' }, destination: 'descriptions', calls: 25 },
-      { source: { app: 'quiz', version: 'v1' }, destination: 'descriptions', calls: 50 },
-      { source: { app: 'quiz', version: 'v1' }, destination: 'descriptions', calls: 12 },
+      { caller: 'quiz', callerVersion: 'v1', downstream: 'descriptions', callCount: 25 },
+      { caller: 'quiz', callerVersion: 'v1', downstream: 'descriptions', callCount: 50 },
+      { caller: 'quiz', callerVersion: 'v1', downstream: 'descriptions', callCount: 12 },
     ]);
     assert.deepEqual(
       marked.edges.map((e) => [e.source, e.destination, e.nPlusOne?.calls]),
@@ -332,7 +332,7 @@ describe('N+1 findings on the graph', () => {
 
   it('adds the edge, idle, when the window saw no calls on it', () => {
     const marked = markNPlusOne(graph, [
-      { source: { app: 'quiz', version: 'v2' }, destination: 'descriptions', calls: 10 },
+      { caller: 'quiz', callerVersion: 'v2', downstream: 'descriptions', callCount: 10 },
     ]);
     const added = marked.edges.find((e) => e.source === 'workload:quiz:v2');
     assert.deepEqual(
@@ -340,5 +340,18 @@ describe('N+1 findings on the graph', () => {
       ['workload:descriptions:v1', 'idle', { calls: 10 }],
     );
     assert.ok(marked.nodes.some((n) => n.id === 'workload:quiz:v2'));
+  });
+
+  it('marks every version of a caller whose traces named no version', () => {
+    const marked = markNPlusOne(graph, [
+      { caller: 'quiz', downstream: 'descriptions', callCount: 12 },
+    ]);
+    assert.deepEqual(
+      marked.edges.filter((e) => e.nPlusOne).map((e) => [e.source, e.nPlusOne?.calls]),
+      [
+        ['workload:quiz:v1', 12],
+        ['workload:quiz:v3', 12],
+      ],
+    );
   });
 });

@@ -1,0 +1,52 @@
+// Rate, errors and duration per service and version, as destination sidecars report them.
+import { getJson } from './api.js';
+import { h, sparkline } from './dom.js';
+import { ms, rate, share } from './format.js';
+
+export async function refreshRed() {
+  const data = await getJson('/api/red');
+  document.getElementById('red-window').textContent =
+    data.windowSeconds > 0
+      ? `Over the last ${data.windowSeconds.toFixed(1)} s, from istio_requests_total and istio_request_duration_milliseconds (reporter="destination"); p50 and p99 as histogram_quantile() computes them.`
+      : 'Collecting: figures appear after the second scrape of the mesh (2 s).';
+  document
+    .getElementById('red-warnings')
+    .replaceChildren(
+      ...data.warnings.map((warning) => h('p', { className: 'warning', text: warning })),
+    );
+  const rows = data.workloads.map((w, i) => {
+    const first = i === 0 || data.workloads[i - 1].service !== w.service;
+    return h(
+      'tr',
+      { className: first ? 'first' : '', dataset: { service: w.service, version: w.version } },
+      h('th', { attrs: { scope: 'row' }, text: first ? w.service : '' }),
+      h('td', { text: w.version }),
+      h('td', { className: 'num', text: rate(w.requestsPerSecond) }),
+      h('td', { className: `num ${errorClass(w.errorRate)}`, text: share(w.errorRate) }),
+      h('td', { className: 'num', text: ms(w.p50Ms) }),
+      h('td', { className: 'num', text: ms(w.p99Ms) }),
+      h('td', {}, sparkline(w.history)),
+    );
+  });
+  const body = document.querySelector('#red-table tbody');
+  body.replaceChildren(
+    ...(rows.length > 0
+      ? rows
+      : [
+          h(
+            'tr',
+            {},
+            h('td', {
+              attrs: { colspan: 7 },
+              className: 'empty',
+              text: 'No calls seen by the mesh yet.',
+            }),
+          ),
+        ]),
+  );
+}
+
+function errorClass(errorRate) {
+  if (errorRate === null || errorRate === 0) return '';
+  return errorRate > 0.1 ? 'failing' : 'degraded';
+}

@@ -1,0 +1,162 @@
+// The routes the running mesh has in force, per service, as the console's canary view shows them:
+// one line per http route (as `quizmesh status` says them) and, where the routes have the shape
+// `quizmesh route` writes (header routes, then a weighted split), the weights and header routes
+// themselves, to fill the form that changes them.
+import { configInForce, meshStatus } from '../../cli/mesh/local-mesh.ts';
+import type { HeaderRoute, WeightedVersion } from '../../cli/mesh/route-request.ts';
+import {
+  summariseHttpRoute,
+  summariseVirtualServices,
+  type RoutedService,
+} from '../../cli/mesh/route-summary.ts';
+import { declaredMeshTopology } from '../../local/mesh-topology.ts';
+import { formatFinding } from '../../mesh/config/findings.ts';
+import type { HttpRoute, MeshConfig } from '../../mesh/config/schema.ts';
+import { MESH_NAMESPACE, resolveHost, type MeshTopology } from '../../mesh/config/topology.ts';
+
+export interface ServiceRoutes {
+  service: string;
+  /** The versions the mesh runs, each a subset a route can name. */
+  versions: string[];
+  /** The VirtualService routing it, and its file; absent when none does. */
+  virtualService?: string;
+  file?: string;
+  /** One line per http route, in order. */
+  routes: string[];
+  /** The last route's weights, when it takes every call and names versions of this service. */
+  split: WeightedVersion[];
+  headers: HeaderRoute[];
+  /** Routes of another shape (faults, other matches): a change from the console replaces them. */
+  replaced: string[];
+}
+
+export interface RoutesView {
+  generation: number;
+  /** The latest change the mesh refused, with its findings; the config in force stayed. */
+  rejected?: { at: string; findings: string[] };
+  services: ServiceRoutes[];
+  /** VirtualServices bound to a gateway only: shown, not changed here. */
+  gateways: RoutedService[];
+}
+
+type SourcedVirtualService = MeshConfig['virtualServices'][number];
+
+export async function readRoutesInForce(adminUrl: string, configDir: string): Promise<RoutesView> {
+  const [inForce, status] = await Promise.all([configInForce(adminUrl), meshStatus(adminUrl)]);
+  const { virtualServices } = inForce.config;
+  const topology = declaredMeshTopology();
+  const view: RoutesView = {
+    generation: inForce.generation,
+    services: topology.services.map(({ name }) =>
+      serviceRoutes(name, topology, routingVirtualService(virtualServices, name, topology)),
+    ),
+    gateways: summariseVirtualServices(virtualServices).filter((vs) =>
+      vs.label.startsWith('gateway '),
+    ),
+  };
+  if (status.rejected !== undefined) {
+    view.rejected = {
+      at: status.rejected.at,
+      findings: status.rejected.errors.map((finding) => formatFinding(finding, configDir)),
+    };
+  }
+  return view;
+}
+
+/** The services of the topology, by name: the ones the console can route. */
+export const routableServices = (): string[] => declaredMeshTopology().services.map((s) => s.name);
+
+function routingVirtualService(
+  virtualServices: readonly SourcedVirtualService[],
+  service: string,
+  topology: MeshTopology,
+): SourcedVirtualService | undefined {
+  return virtualServices.find(({ metadata, spec }) => {
+    if (spec.gateways !== undefined && !spec.gateways.includes('mesh')) return false;
+    const namespace = metadata.namespace ?? MESH_NAMESPACE;
+    return spec.hosts.some(
+      (host) => resolveHost(host, topology.services, namespace)?.name === service,
+    );
+  });
+}
+
+function serviceRoutes(
+  service: string,
+  topology: MeshTopology,
+  vs: SourcedVirtualService | undefined,
+): ServiceRoutes {
+  const versions = topology.instances
+    .filter((instance) => instance.service === service)
+    .map((instance) => instance.labels.version ?? '')
+    .filter((version) => version !== '');
+  const view: ServiceRoutes = {
+    service,
+    versions,
+    routes: [],
+    split: [],
+    headers: [],
+    replaced: [],
+  };
+  if (vs === undefined) return view;
+  view.virtualService = vs.metadata.name;
+  view.file = vs.source.file;
+  const http = vs.spec.http;
+  http.forEach((route, i) => {
+    const line = summariseHttpRoute(route);
+    view.routes.push(line);
+    const header = i < http.length - 1 ? headerRoute(route, service, topology) : undefined;
+    const split = i === http.length - 1 ? weightedSplit(route, service, topology) : undefined;
+    if (header !== undefined) view.headers.push(header);
+    else if (split !== undefined) view.split = split;
+    else view.replaced.push(line);
+  });
+  return view;
+}
+
+/** A route to one version of the service for calls whose one header is exactly a value. */
+function headerRoute(
+  route: HttpRoute,
+  service: string,
+  topology: MeshTopology,
+): HeaderRoute | undefined {
+  const [match, ...otherMatches] = route.match ?? [];
+  const [target, ...others] = route.route;
+  if (match === undefined || otherMatches.length > 0) return undefined;
+  if (target === undefined || others.length > 0) return undefined;
+  // `quizmesh route` writes header routes with a match and a destination only.
+  const extras = route.fault ?? route.timeout ?? route.retries;
+  const { destination } = target;
+  if (extras !== undefined || !routesTo(destination, service, topology)) return undefined;
+  const { headers, ...conditions } = match;
+  const [only, ...more] = Object.entries(headers ?? {});
+  if (only === undefined || more.length > 0 || Object.keys(conditions).length > 0) return undefined;
+  const [header, value] = only;
+  if (value.exact === undefined || destination.subset === undefined) return undefined;
+  return { header, value: value.exact, version: destination.subset };
+}
+
+/** The weights of a route that takes every call and names a version of the service each time. */
+function weightedSplit(
+  route: HttpRoute,
+  service: string,
+  topology: MeshTopology,
+): WeightedVersion[] | undefined {
+  if ((route.match ?? []).length > 0 || route.fault !== undefined) return undefined;
+  const split: WeightedVersion[] = [];
+  for (const { destination, weight } of route.route) {
+    if (destination.subset === undefined || !routesTo(destination, service, topology)) {
+      return undefined;
+    }
+    split.push({
+      version: destination.subset,
+      weight: weight ?? (route.route.length === 1 ? 100 : 0),
+    });
+  }
+  return split;
+}
+
+const routesTo = (
+  destination: { host: string },
+  service: string,
+  topology: MeshTopology,
+): boolean => resolveHost(destination.host, topology.services)?.name === service;

@@ -1,0 +1,99 @@
+// The trace store read through its Zipkin API, as the console needs it: recent traces summarized
+// (filtered by what Zipkin can filter, then by what only the summaries know), one trace, and the
+// N+1 loops of the last few seconds for the graph. Answers are kept for a moment, so that several
+// pages refreshing together ask Zipkin once.
+import type { Span } from '../../tracestore/span.ts';
+import type { NPlusOneFinding } from '../traces/n-plus-one.ts';
+import { filterTraceSummaries, type TraceFilter } from '../traces/trace-filter.ts';
+import { summarizeTraces, type TraceSummary } from '../traces/trace-summary.ts';
+import { parseTrace, parseTraceList } from '../traces/zipkin-input.ts';
+
+export interface TraceListQuery extends TraceFilter {
+  /** How many of the latest matching traces Zipkin is asked for. */
+  limit: number;
+}
+
+/** A loop the graph marks, with the trace that showed it. */
+export type RecentFinding = Omit<NPlusOneFinding, 'spanIds'> & { traceId: string };
+
+export interface TraceReader {
+  list(query: TraceListQuery): Promise<TraceSummary[]>;
+  /** undefined when Zipkin has no such trace. */
+  trace(traceId: string): Promise<Span[] | undefined>;
+  recentNPlusOne(): Promise<RecentFinding[]>;
+}
+
+/** The list looks back an hour: the console is about what is happening now. */
+const LIST_LOOKBACK_MS = 3_600_000;
+/**
+ * The graph's N+1 marks come from the latest traces of the last 20 s: long enough to catch a loop
+ * in light traffic, short enough that the mark goes once the looping version stops serving.
+ */
+export const RECENT_WINDOW = { lookbackMs: 20_000, limit: 20 } as const;
+const KEEP_MS = 1_500;
+const TIMEOUT_MS = 5_000;
+
+export function createTraceReader(zipkinBaseUrl: string): TraceReader {
+  const kept = new Map<string, { at: number; answer: Promise<TraceSummary[]> }>();
+
+  /** Summaries of GET /api/v2/traces with `params`, asked at most once per KEEP_MS. */
+  const summaries = (params: Record<string, string>): Promise<TraceSummary[]> => {
+    const url = `${zipkinBaseUrl}/api/v2/traces?${new URLSearchParams(params).toString()}`;
+    const at = Date.now();
+    for (const [key, entry] of kept) if (at - entry.at > KEEP_MS) kept.delete(key);
+    const known = kept.get(url);
+    if (known !== undefined) return known.answer;
+    const answer = getJson(url).then((json) => summarizeTraces(parseTraceList(json)));
+    kept.set(url, { at, answer });
+    answer.catch(() => kept.delete(url));
+    return answer;
+  };
+
+  return {
+    async list(query) {
+      const params: Record<string, string> = {
+        limit: String(query.limit),
+        lookback: String(LIST_LOOKBACK_MS),
+      };
+      if (query.service !== undefined) params.serviceName = query.service;
+      // Zipkin's minDuration is met by any one span, its errors by an `error` tag: both keep every
+      // trace the summaries' own test keeps, which then decides.
+      if (query.minDurationMicros !== undefined) {
+        params.minDuration = String(Math.max(1, Math.floor(query.minDurationMicros)));
+      }
+      if (query.errorsOnly === true) params.annotationQuery = 'error';
+      return filterTraceSummaries(await summaries(params), query);
+    },
+    async trace(traceId) {
+      const url = `${zipkinBaseUrl}/api/v2/trace/${encodeURIComponent(traceId)}`;
+      const json = await getJson(url, [404]);
+      return json === undefined ? undefined : parseTrace(json);
+    },
+    async recentNPlusOne() {
+      const recent = await summaries({
+        limit: String(RECENT_WINDOW.limit),
+        lookback: String(RECENT_WINDOW.lookbackMs),
+      });
+      return recent.flatMap((summary) =>
+        summary.nPlusOne.map(({ spanIds: _spanIds, ...finding }) => ({
+          ...finding,
+          traceId: summary.traceId,
+        })),
+      );
+    },
+  };
+}
+
+/** The JSON at `url`; undefined for a status in `absent`; throws saying what went wrong. */
+async function getJson(url: string, absent: readonly number[] = []): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  if (absent.includes(response.status)) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new Error(`${url} answered ${response.status}`);
+  }
+  return response.json();
+}
