@@ -17,12 +17,12 @@ import { loadMeshConfig } from '../../mesh/config/load.ts';
 import type { MeshConfig } from '../../mesh/config/schema.ts';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
 import { meshConfigCopy } from '../support/mesh-config.ts';
-import { playRounds } from '../support/quiz-traffic.ts';
+import { whilePlaying } from '../support/quiz-traffic.ts';
 import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
 
 const CLI = fileURLToPath(new URL('../../cli/quizmesh.ts', import.meta.url));
 /** Lenient on latency: these tests are about errors and silence on a busy 2-core machine. */
-const FAST = ['--step', '25', '--max-weight', '50', '--max-p99-ms', '3000'];
+const LENIENT = ['--max-weight', '50', '--max-p99-ms', '3000'];
 
 describe('quizmesh canary with local mode running', () => {
   let local: RunningLocalMode;
@@ -64,17 +64,8 @@ describe('quizmesh canary with local mode running', () => {
   }
 
   it('a canary with no traffic fails every check for lack of data and rolls back', async () => {
-    const result = await quizmesh([
-      'canary',
-      'quiz',
-      '--from',
-      'v1',
-      '--to',
-      'v3',
-      ...FAST,
-      '--interval',
-      '1s',
-    ]);
+    const args = 'canary quiz --from v1 --to v3 --step 25 --interval 1s';
+    const result = await quizmesh([...args.split(' '), ...LENIENT]);
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stdout,
@@ -96,29 +87,12 @@ describe('quizmesh canary with local mode running', () => {
 
   it('a canary to v2 passes with the header group, then rolls back on the errors everyone else gets', async () => {
     // dev's name is Latin-1, which v2 handles; Łukasz's is not, which is v2's bug.
-    const traffic = playRounds(local.state.siteUrl, ['dev', 'Łukasz', 'Łukasz', 'Łukasz']);
-    let result: CliResult;
-    try {
-      result = await quizmesh([
-        'canary',
-        'quiz',
-        '--from',
-        'v1',
-        '--to',
-        'v2',
-        '--header',
-        'x-quiz-player=dev',
-        ...FAST,
-        '--step',
-        '50',
-        '--interval',
-        '2s',
-        '--threshold',
-        '1',
-      ]);
-    } finally {
-      assert.ok((await traffic.stop()) > 0);
-    }
+    const args = 'canary quiz --from v1 --to v2 --header x-quiz-player=dev --step 50 --interval 2s';
+    const result = await whilePlaying(
+      local.state.siteUrl,
+      ['dev', 'Łukasz', 'Łukasz', 'Łukasz'],
+      () => quizmesh([...args.split(' '), ...LENIENT, '--threshold', '1']),
+    );
     assert.equal(result.code, 1, result.stdout + result.stderr);
     const state = rollout();
     assert.equal(state.phase, 'rolled-back');
@@ -139,25 +113,12 @@ describe('quizmesh canary with local mode running', () => {
   });
 
   it('a canary to v3 goes through its steps and promotes', async () => {
-    const traffic = playRounds(local.state.siteUrl, ['ana', 'ben', 'cy', 'dee']);
-    let result: CliResult;
-    try {
-      result = await quizmesh([
-        'canary',
-        'quiz',
-        '--from',
-        'v1',
-        '--to',
-        'v3',
-        ...FAST,
-        '--interval',
-        '2s',
-        '--threshold',
-        '3',
-      ]);
-    } finally {
-      assert.ok((await traffic.stop()) > 0);
-    }
+    const result = await whilePlaying(local.state.siteUrl, ['ana', 'ben', 'cy', 'dee'], () =>
+      quizmesh([
+        ...'canary quiz --from v1 --to v3 --step 25 --interval 2s --threshold 3'.split(' '),
+        ...LENIENT,
+      ]),
+    );
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /PROMOTED: v3 takes every call to quiz/);
     const state = rollout();
@@ -252,32 +213,16 @@ describe("quizmesh canary reading local mode's Prometheus", () => {
   });
 
   it('judges the canary with the Flagger queries and promotes v3', async () => {
-    const traffic = playRounds(local.state.siteUrl, ['ana', 'ben', 'cy', 'dee']);
-    let result: CliResult;
-    try {
-      // Prometheus needs a few scrapes of a series before rate() over it has a value.
-      await sleep(3_000);
-      result = await runQuizmesh(
-        [
-          'canary',
-          'quiz',
-          '--from',
-          'v1',
-          '--to',
-          'v3',
-          ...FAST,
-          '--step',
-          '50',
-          '--interval',
-          '4s',
-          '--threshold',
-          '3',
-        ],
-        { QUIZMESH_HOME: local.home },
-      );
-    } finally {
-      assert.ok((await traffic.stop()) > 0);
-    }
+    const args = 'canary quiz --from v1 --to v3 --step 50 --interval 4s --threshold 3';
+    const result = await whilePlaying(
+      local.state.siteUrl,
+      ['ana', 'ben', 'cy', 'dee'],
+      async () => {
+        // Prometheus needs a few scrapes of a series before rate() over it has a value.
+        await sleep(3_000);
+        return runQuizmesh([...args.split(' '), ...LENIENT], { QUIZMESH_HOME: local.home });
+      },
+    );
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /figures: Prometheus http:\/\/127\.0\.0\.1:\d+\n/);
     assert.match(

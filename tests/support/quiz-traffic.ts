@@ -25,3 +25,16 @@ export function playRounds(siteUrl: string, names: readonly string[]): RoundTraf
     },
   };
 }
+
+/** Runs `work` while `names` play rounds; throws if not one round was played meanwhile. */
+export async function whilePlaying<T>(
+  siteUrl: string,
+  names: readonly string[],
+  work: () => Promise<T>,
+): Promise<T> {
+  const traffic = playRounds(siteUrl, names);
+  const result = await work().finally(() => traffic.stop());
+  // Stopped already: this only reads the count.
+  if ((await traffic.stop()) === 0) throw new Error(`no round was played at ${siteUrl}`);
+  return result;
+}

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { requestRatesFromAnswer, requestRatesQuery } from '../../console/graph/prometheus-rates.ts';
 import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
 import { standInLocalMode, type StandIn } from '../support/stand-in-local-mode.ts';
+import { sourceCallLabels } from '../support/istio-call-labels.ts';
 
 const emptyHome = (): string => mkdtempSync(path.join(tmpdir(), 'quizmesh-home-'));
 
@@ -71,21 +72,8 @@ describe('the Prometheus query behind the graph', () => {
 });
 
 /** Labels of one call as a source sidecar reports it. */
-function call(from: string, to: string, code: string): Record<string, string> {
-  const [app = '', version = ''] = from.split(' ');
-  const [toApp = '', toVersion = ''] = to.split(' ');
-  return {
-    reporter: 'source',
-    source_workload: app === 'istio-ingressgateway' ? app : `${app}-${version}`,
-    source_app: app,
-    source_version: version,
-    destination_workload: `${toApp}-${toVersion}`,
-    destination_app: toApp,
-    destination_version: toVersion,
-    destination_service_name: toApp,
-    response_code: code,
-  };
-}
+const call = (from: string, to: string, code: string): Record<string, string> =>
+  sourceCallLabels(from, to, code);
 
 async function listen(
   handler: http.RequestListener,
@@ -119,7 +107,7 @@ describe('quizmesh graph --prometheus', () => {
               resultType: 'vector',
               result: [
                 {
-                  metric: call('istio-ingressgateway unknown', 'frontend v1', '200'),
+                  metric: call('gateway', 'frontend v1', '200'),
                   value: [1, '4'],
                 },
                 { metric: call('frontend v1', 'quiz v1', '200'), value: [1, '3'] },
@@ -216,12 +204,12 @@ describe('quizmesh graph --prometheus', () => {
 // Between the two scrapes: 6 calls gateway → frontend, 2 of frontend → quiz v3 answered 503.
 const SCRAPES = [
   [
-    `istio_requests_total{${labelText(call('istio-ingressgateway unknown', 'frontend v1', '200'))}} 10`,
-    `istio_requests_total{${labelText({ ...call('istio-ingressgateway unknown', 'frontend v1', '200'), reporter: 'destination' })}} 10`,
+    `istio_requests_total{${labelText(call('gateway', 'frontend v1', '200'))}} 10`,
+    `istio_requests_total{${labelText({ ...call('gateway', 'frontend v1', '200'), reporter: 'destination' })}} 10`,
   ],
   [
-    `istio_requests_total{${labelText(call('istio-ingressgateway unknown', 'frontend v1', '200'))}} 16`,
-    `istio_requests_total{${labelText({ ...call('istio-ingressgateway unknown', 'frontend v1', '200'), reporter: 'destination' })}} 16`,
+    `istio_requests_total{${labelText(call('gateway', 'frontend v1', '200'))}} 16`,
+    `istio_requests_total{${labelText({ ...call('gateway', 'frontend v1', '200'), reporter: 'destination' })}} 16`,
     `istio_requests_total{${labelText(call('frontend v1', 'quiz v3', '503'))}} 2`,
   ],
 ];

@@ -5,30 +5,16 @@ import { describe, it } from 'node:test';
 import { quoted, toDot } from '../../console/graph/dot.ts';
 import { renderSvg } from '../../console/graph/render-svg.ts';
 import { buildServiceGraph, type RequestRate } from '../../console/graph/service-graph.ts';
+import { sourceCallLabels } from '../support/istio-call-labels.ts';
 
 /** istio_requests_total rates between `app version` workloads; `gateway` is the ingress. */
 function rates(
   ...calls: [from: string, to: string, code: string, perSecond: number][]
 ): RequestRate[] {
-  return calls.map(([from, to, code, perSecond]) => {
-    const [app = '', version = 'unknown'] =
-      from === 'gateway' ? ['istio-ingressgateway'] : from.split(' ');
-    const [toApp = '', toVersion = ''] = to.split(' ');
-    return {
-      labels: {
-        reporter: 'source',
-        source_workload: `${app}-${version}`,
-        source_app: app,
-        source_version: version,
-        destination_workload: `${toApp}-${toVersion}`,
-        destination_app: toApp,
-        destination_version: toVersion,
-        destination_service_name: toApp,
-        response_code: code,
-      },
-      perSecond,
-    };
-  });
+  return calls.map(([from, to, code, perSecond]) => ({
+    labels: sourceCallLabels(from, to, code),
+    perSecond,
+  }));
 }
 
 const QUIZ_GRAPH = buildServiceGraph(

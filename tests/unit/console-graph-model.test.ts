@@ -15,6 +15,7 @@ import {
 import { declaredMeshTopology } from '../../local/mesh-topology.ts';
 import { callLabels, identityOf, INGRESS_GATEWAY } from '../../mesh/proxy/identity.ts';
 import { createIstioMetrics, type IstioMetrics } from '../../mesh/telemetry/istio-metrics.ts';
+import { sourceCallLabels } from '../support/istio-call-labels.ts';
 
 const topology = declaredMeshTopology();
 
@@ -174,7 +175,7 @@ describe('the service graph from two scrapes of the mesh', () => {
   });
 });
 
-/** A rate as `sum by (…) (rate(istio_requests_total[…]))` gives it, without the reporter. */
+/** A rate as `sum by (…) (rate(istio_requests_total[…]))` gives it. */
 function rate(
   from: string,
   to: string,
@@ -182,22 +183,7 @@ function rate(
   perSecond: number,
   more: Record<string, string> = {},
 ): RequestRate {
-  const [app = '', version = ''] = from.split(' ');
-  const [toApp = '', toVersion = ''] = to.split(' ');
-  return {
-    labels: {
-      source_workload: from === 'unknown' ? 'unknown' : `${app}-${version}`,
-      source_app: app,
-      source_version: version,
-      destination_workload: `${toApp}-${toVersion}`,
-      destination_app: toApp,
-      destination_version: toVersion,
-      destination_service_name: toApp,
-      response_code: code,
-      ...more,
-    },
-    perSecond,
-  };
+  return { labels: sourceCallLabels(from, to, code, more), perSecond };
 }
 
 describe('the service graph from rates', () => {
