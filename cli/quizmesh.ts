@@ -22,6 +22,7 @@ const commands: Record<string, Command> = {
     load: () => import('./canary/main.ts'),
   },
   graph: { summary: 'the service graph, as DOT or SVG', load: () => import('./graph.ts') },
+  console: { summary: 'serve the mesh console for a cluster', load: () => import('./console.ts') },
 };
 
 function usage(): string {

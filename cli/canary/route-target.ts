@@ -1,16 +1,15 @@
 // Where a rollout's routes go. Local: mesh-config/ rewritten through the same code as `quizmesh
 // route` (validated, atomic, confirmed by the running local mesh). Cluster: the VirtualService that
 // routes the service, patched through the Kubernetes API with the user's kubeconfig; only
-// spec.http changes (a JSON merge patch replaces that list whole), computed by the same rewrite.
-import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
-import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
-import { stringify } from 'yaml';
-import { z } from 'zod';
+// spec.http changes (a JSON merge patch replaces that list whole), computed by the same rewrite
+// in ../mesh/istio-cluster.ts, which the console's cluster mode shares.
 import { formatFinding } from '../../mesh/config/findings.ts';
 import { planRoute, writeRoute } from '../mesh/apply-route.ts';
+import { connectIstioCluster, kubeReason, type ClusterOptions } from '../mesh/istio-cluster.ts';
 import { describeRouteRequest, type RouteRequest } from '../mesh/route-request.ts';
 import { routesOf } from '../mesh/route-summary.ts';
-import { editRoutes } from '../mesh/virtual-service-file.ts';
+
+export type { ClusterOptions } from '../mesh/istio-cluster.ts';
 
 export type AppliedRoute = { ok: true; note: string } | { ok: false; message: string };
 
@@ -64,117 +63,39 @@ export function localTarget(configDir: string, home: string): RouteTarget {
   };
 }
 
-const GROUP = 'networking.istio.io';
-const VERSION = 'v1';
-
-const listSchema = z.object({ items: z.array(z.looseObject({})) });
-const objectName = z.object({ metadata: z.object({ name: z.string() }) });
-
-export interface ClusterOptions {
-  namespace: string;
-  context?: string;
-}
-
-/** Imports the Kubernetes client only when a cluster is the target: it takes a second to load. */
+/** The VirtualService that routes the service in the cluster, patched (see ../mesh/istio-cluster.ts). */
 export async function clusterTarget(options: ClusterOptions): Promise<RouteTarget> {
-  const { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } =
-    await import('@kubernetes/client-node');
-  const config = new KubeConfig();
-  config.loadFromDefault();
-  if (options.context !== undefined) config.setCurrentContext(options.context);
-  const api = config.makeApiClient(CustomObjectsApi);
-  const { namespace } = options;
-  const where = `the cluster (${config.getCurrentContext()}, namespace ${namespace})`;
-
-  /** The merge patch for `request`, and the VirtualService it goes to. */
-  async function patchFor(request: RouteRequest) {
-    const list = async (plural: string) =>
-      listSchema.parse(
-        await api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural }),
-      ).items;
-    const sources = (await list('virtualservices')).map((vs) => ({
-      file: objectName.parse(vs).metadata.name,
-      text: stringify(vs),
-    }));
-    const edit = editRoutes(sources, request);
-    if (edit.created) {
-      throw new Error(`no VirtualService in namespace ${namespace} routes ${request.service}`);
-    }
-    new VirtualService(edit.next as object).validate();
-    checkSubsets(request, await list('destinationrules'));
-    const http = (edit.next as { spec: { http: unknown } }).spec.http;
-    return { name: edit.file, body: { spec: { http } } };
-  }
-
+  const cluster = await connectIstioCluster(options);
+  const { namespace } = cluster;
   return {
-    where,
+    where: cluster.where,
     async apply(request) {
       try {
-        const { name, body } = await patchFor(request);
-        await api.patchNamespacedCustomObject(
-          {
-            group: GROUP,
-            version: VERSION,
-            namespace,
-            plural: 'virtualservices',
-            name,
-            body,
-            fieldManager: 'quizmesh',
-          },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-        );
-        return { ok: true, note: `patched VirtualService ${namespace}/${name}` };
+        const route = await cluster.plan(request);
+        await cluster.patch(route);
+        return { ok: true, note: `patched VirtualService ${namespace}/${route.name}` };
       } catch (error) {
         return {
           ok: false,
-          message: `cannot patch the route (${describeRouteRequest(request)}): ${reason(error)}`,
+          message: `cannot patch the route (${describeRouteRequest(request)}): ${kubeReason(error)}`,
         };
       }
     },
     async refusal(request) {
       try {
-        await patchFor(request);
+        await cluster.plan(request);
         return undefined;
       } catch (error) {
-        return reason(error);
+        return kubeReason(error);
       }
     },
     async preview(request) {
       try {
-        const { name, body } = await patchFor(request);
+        const { name, body } = await cluster.plan(request);
         return `  kubectl -n ${namespace} patch virtualservice ${name} --type merge -p '${JSON.stringify(body)}'`;
       } catch (error) {
-        return `cannot compute the patch: ${reason(error)}`;
+        return `cannot compute the patch: ${kubeReason(error)}`;
       }
     },
   };
 }
-
-/** Every version routed to must be a subset of a DestinationRule for the service, as istiod needs. */
-function checkSubsets(request: RouteRequest, rules: readonly object[]): void {
-  const subsets = new Set<string>();
-  for (const rule of rules) {
-    const parsed = new DestinationRule(rule);
-    const host = parsed.spec?.host ?? '';
-    if (host !== request.service && !host.startsWith(`${request.service}.`)) continue;
-    for (const subset of parsed.spec?.subsets ?? []) subsets.add(subset.name);
-  }
-  const versions = [
-    ...request.split.map((s) => s.version),
-    ...request.headers.map((h) => h.version),
-  ];
-  const missing = versions.filter((v) => !subsets.has(v));
-  if (missing.length > 0) {
-    throw new Error(
-      `no DestinationRule for ${request.service} defines subset ${missing.join(', ')}`,
-    );
-  }
-}
-
-const reason = (error: unknown): string => {
-  if (error instanceof Error) {
-    const body = (error as { body?: unknown }).body;
-    return typeof body === 'string' && body !== '' ? `${error.message}: ${body}` : error.message;
-  }
-  return String(error);
-};

@@ -8,7 +8,11 @@ import { time } from './format.js';
 const cards = new Map();
 
 export function renderRoutes(view) {
-  document.getElementById('generation').textContent = `(mesh config generation ${view.generation})`;
+  // A cluster has no config generation: say where the routes are read instead.
+  document.getElementById('generation').textContent =
+    view.generation === undefined
+      ? `(${view.where})`
+      : `(mesh config generation ${view.generation})`;
   document.getElementById('rejected').replaceChildren(
     ...(view.rejected
       ? [
@@ -250,7 +254,7 @@ function updateCard(card, service) {
   );
   card.bar.hidden = service.split.length === 0 || card.versions.length < 2;
   card.source.textContent = service.virtualService
-    ? `VirtualService ${service.virtualService} (${service.file})`
+    ? `VirtualService ${service.virtualService}${service.file ? ` (${service.file})` : ''}`
     : '';
   card.replaced.hidden = service.replaced.length === 0;
   card.replaced.textContent = `Applying replaces routes this form does not show: ${service.replaced.join('; ')}`;

@@ -6,26 +6,21 @@ import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { errorMessage } from '../../cli/mesh/fetch-error.ts';
-import {
-  workloadFiguresWithMedian,
-  type WorkloadFigures,
-} from '../../cli/mesh/workload-figures.ts';
 import { HttpError, parseInput } from '../../services/kit/errors.ts';
 import { traceIdPath } from '../../tracestore/query-params.ts';
 import { toDot } from '../graph/dot.ts';
 import { markNPlusOne } from '../graph/n-plus-one.ts';
 import { renderSvg } from '../graph/render-svg.ts';
-import { serviceGraphFromScrapes } from '../graph/scrape-rates.ts';
 import type { ServiceGraph } from '../graph/service-graph.ts';
 import type { NPlusOneFinding } from '../traces/n-plus-one.ts';
 import { summarizeTrace, type TraceSummary } from '../traces/trace-summary.ts';
 import { buildWaterfall, type Waterfall } from '../traces/waterfall.ts';
-import { rateHistory, workloadKey, type LiveFigures } from './live-figures.ts';
-import { changeRoute, routeChangeBody, routeRequestOf } from './route-change.ts';
+import { routeChangeBody, routeRequestOf } from './route-change.ts';
 import { readRollouts } from './rollouts.ts';
-import { readRoutesInForce, routableServices } from './routes-in-force.ts';
+import { routableServices } from './routes-in-force.ts';
 import { sameMachineOnly, securityHeaders } from './security.ts';
-import { RECENT_WINDOW, type RecentFinding, type TraceReader } from './trace-reader.ts';
+import type { ConsoleSources } from './sources.ts';
+import { RECENT_WINDOW, type RecentFinding } from './trace-reader.ts';
 
 /** GET /api/graph */
 export interface GraphAnswer {
@@ -38,13 +33,7 @@ export interface GraphAnswer {
   warnings: string[];
 }
 
-/** GET /api/red */
-export interface RedAnswer {
-  windowSeconds: number;
-  warnings: string[];
-  historySeconds: number;
-  workloads: (WorkloadFigures & { p50Ms: number | null; history: number[] })[];
-}
+export type { RedAnswer } from './sources.ts';
 
 /** A trace's line in the list: its loops without their span ids (the waterfall has those). */
 export type ListedTrace = Omit<TraceSummary, 'nPlusOne'> & {
@@ -62,17 +51,6 @@ export interface TraceListAnswer {
 export interface TraceAnswer {
   summary: ListedTrace;
   waterfall: Waterfall;
-}
-
-export interface ConsoleDeps {
-  live: LiveFigures;
-  traces: TraceReader;
-  /** The mesh's admin endpoint. */
-  adminUrl: string;
-  /** The mesh-config folder route changes rewrite. */
-  configDir: string;
-  /** QUIZMESH_HOME: rollouts, and the runtime state that finds the running mesh. */
-  home: string;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -102,7 +80,8 @@ export const traceListQuery = z.strictObject({
 
 const serviceParam = z.object({ service: z.string() });
 
-export function consoleRoutes(deps: ConsoleDeps): Router {
+/** The console on local mode's sources or a cluster's (sources.ts). */
+export function consoleRoutes(deps: ConsoleSources): Router {
   const router = Router();
   router.use(securityHeaders, sameMachineOnly);
   router.use('/api', (_req, res, next) => {
@@ -111,9 +90,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   });
 
   router.get('/api/graph', async (_req, res) => {
-    const { before, after, seconds } = await upstream('the mesh stats', () => deps.live.window());
-    const graph = serviceGraphFromScrapes(before.samples, after.samples, seconds);
-    const warnings = staleness(deps.live);
+    const { figures } = deps;
+    const { graph, windowSeconds, warnings } = await upstream(figures.what, () => figures.graph());
     let findings: RecentFinding[] = [];
     try {
       findings = await deps.traces.recentNPlusOne();
@@ -125,26 +103,15 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
       svg,
       graph: markNPlusOne(graph, findings),
       nPlusOne: findings,
-      windowSeconds: seconds,
+      windowSeconds,
       recentTraces: RECENT_WINDOW,
       warnings,
     } satisfies GraphAnswer);
   });
 
   router.get('/api/red', async (_req, res) => {
-    const { before, after, seconds } = await upstream('the mesh stats', () => deps.live.window());
-    const history = await deps.live.history();
-    const series = rateHistory(history);
-    res.json({
-      windowSeconds: seconds,
-      warnings: staleness(deps.live),
-      historySeconds:
-        history.length > 1 ? ((history.at(-1)?.at ?? 0) - (history[0]?.at ?? 0)) / 1000 : 0,
-      workloads: workloadFiguresWithMedian(before.samples, after.samples, seconds).map((w) => ({
-        ...w,
-        history: series.get(workloadKey(w)) ?? [],
-      })),
-    } satisfies RedAnswer);
+    const { figures } = deps;
+    res.json(await upstream(figures.what, () => figures.red()));
   });
 
   router.get('/api/traces', async (req, res) => {
@@ -177,9 +144,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   });
 
   router.get('/api/routes', async (_req, res) => {
-    res.json(
-      await upstream('the mesh admin', () => readRoutesInForce(deps.adminUrl, deps.configDir)),
-    );
+    const { routing } = deps;
+    res.json(await upstream(routing.what, () => routing.routes()));
   });
 
   router.post('/api/routes/:service', async (req, res) => {
@@ -190,7 +156,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     const body = parseInput(routeChangeBody, req.body ?? {}, 'route');
     const asked = routeRequestOf(service, body);
     if (!asked.ok) throw new HttpError(400, `invalid route: ${asked.message}`);
-    const answer = await changeRoute(asked, { configDir: deps.configDir, home: deps.home });
+    const answer = await deps.routing.change(asked.request);
     res.status(answer.status).json(answer.body);
   });
 
@@ -207,12 +173,6 @@ function listed(summary: TraceSummary): ListedTrace {
     ...summary,
     nPlusOne: summary.nPlusOne.map(({ spanIds: _spanIds, ...finding }) => finding),
   };
-}
-
-/** Figures kept from before the mesh stopped answering are said to be so. */
-function staleness(live: LiveFigures): string[] {
-  const error = live.lastError();
-  return error === undefined ? [] : [`the latest scrape of the mesh failed (${error}): not live`];
 }
 
 /** What another process answered, or a 502 saying which one failed and how. */

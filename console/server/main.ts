@@ -8,16 +8,18 @@ import { createServiceApp, createServiceContext, runService } from '../../servic
 import { consoleRoutes } from './app.ts';
 import { createLiveFigures } from './live-figures.ts';
 import { consoleSettingsSchema } from './settings.ts';
+import { localRouting } from './sources.ts';
+import { statsFigures } from './stats-figures.ts';
 import { createTraceReader } from './trace-reader.ts';
 
 const config = loadConfig(consoleSettingsSchema);
 const ctx = createServiceContext(config);
 const live = createLiveFigures({ scrape: () => scrapeStats(config.MESH_STATS_URL) });
+const home = resolve(config.QUIZMESH_HOME);
 const routes = consoleRoutes({
-  live,
+  figures: statsFigures(live),
   traces: createTraceReader(config.ZIPKIN_BASE_URL),
-  adminUrl: config.MESH_ADMIN_URL,
-  configDir: resolve(config.QUIZMESH_MESH_CONFIG),
-  home: resolve(config.QUIZMESH_HOME),
+  routing: localRouting(config.MESH_ADMIN_URL, resolve(config.QUIZMESH_MESH_CONFIG), home),
+  home,
 });
 runService(ctx, createServiceApp(ctx, routes));

@@ -7,6 +7,7 @@ import {
   describeRouteRequest,
   parseRouteRequest,
   type ParsedRouteRequest,
+  type RouteRequest,
 } from '../../cli/mesh/route-request.ts';
 import { formatFinding } from '../../mesh/config/findings.ts';
 
@@ -50,25 +51,26 @@ export type RouteChangeAnswer =
         outcome: 'applied' | 'unchanged' | 'written' | 'unconfirmed';
         message: string;
         route: string;
-        file: string;
+        /** The file rewritten (local mode). */
+        file?: string;
         generation?: number;
         warnings: string[];
       };
     }
-  | { status: 409 | 500; body: { error: string; findings: string[]; warnings: string[] } };
+  | { status: 409 | 500 | 502; body: { error: string; findings: string[]; warnings: string[] } };
 
 const APPLY_TIMEOUT_MS = 3_000;
 
 export async function changeRoute(
-  asked: Extract<ParsedRouteRequest, { ok: true }>,
+  request: RouteRequest,
   options: { configDir: string; home: string },
 ): Promise<RouteChangeAnswer> {
-  const planned = planRoute(options.configDir, asked.request);
+  const planned = planRoute(options.configDir, request);
   const { warnings } = planned;
   if (!planned.ok) {
     return { status: 409, body: { error: planned.why, findings: planned.errors, warnings } };
   }
-  const route = `${asked.request.service}: ${describeRouteRequest(asked.request)}`;
+  const route = `${request.service}: ${describeRouteRequest(request)}`;
   const done = (
     outcome: 'applied' | 'unchanged' | 'written' | 'unconfirmed',
     message: string,

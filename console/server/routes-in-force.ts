@@ -1,7 +1,8 @@
-// The routes the running mesh has in force, per service, as the console's canary view shows them:
-// one line per http route (as `quizmesh status` says them) and, where the routes have the shape
-// `quizmesh route` writes (header routes, then a weighted split), the weights and header routes
-// themselves, to fill the form that changes them.
+// The routes in force, per service, as the console's canary view shows them: one line per http
+// route (as `quizmesh status` says them) and, where the routes have the shape `quizmesh route`
+// writes (header routes, then a weighted split), the weights and header routes themselves, to fill
+// the form that changes them. Read here from local mode's mesh; cluster-routes.ts builds the same
+// view from a cluster's VirtualServices.
 import { configInForce, meshStatus } from '../../cli/mesh/local-mesh.ts';
 import type { HeaderRoute, WeightedVersion } from '../../cli/mesh/route-request.ts';
 import {
@@ -11,14 +12,14 @@ import {
 } from '../../cli/mesh/route-summary.ts';
 import { declaredMeshTopology } from '../../local/mesh-topology.ts';
 import { formatFinding } from '../../mesh/config/findings.ts';
-import type { HttpRoute, MeshConfig } from '../../mesh/config/schema.ts';
-import { MESH_NAMESPACE, resolveHost, type MeshTopology } from '../../mesh/config/topology.ts';
+import type { HttpRoute, VirtualServiceResource } from '../../mesh/config/schema.ts';
+import { MESH_NAMESPACE, resolveHost, type MeshService } from '../../mesh/config/topology.ts';
 
 export interface ServiceRoutes {
   service: string;
   /** The versions the mesh runs, each a subset a route can name. */
   versions: string[];
-  /** The VirtualService routing it, and its file; absent when none does. */
+  /** The VirtualService routing it, and its file (local mode); absent when none does. */
   virtualService?: string;
   file?: string;
   /** One line per http route, in order. */
@@ -31,7 +32,10 @@ export interface ServiceRoutes {
 }
 
 export interface RoutesView {
-  generation: number;
+  /** Where the routes are read from: local mode's mesh, or a cluster's namespace. */
+  where: string;
+  /** The local mesh's config generation; a cluster has none. */
+  generation?: number;
   /** The latest change the mesh refused, with its findings; the config in force stayed. */
   rejected?: { at: string; findings: string[] };
   services: ServiceRoutes[];
@@ -39,19 +43,34 @@ export interface RoutesView {
   gateways: RoutedService[];
 }
 
-type SourcedVirtualService = MeshConfig['virtualServices'][number];
+/** A VirtualService as the mesh parses it; `unreadable` says why its routes cannot be shown. */
+export type ListedVirtualService = VirtualServiceResource & {
+  source?: { file: string };
+  unreadable?: string;
+};
+
+/** A service the console can route, where its short host name resolves, and its versions. */
+export interface RoutableService {
+  service: MeshService;
+  /** The subsets a route can name. */
+  versions: string[];
+}
 
 export async function readRoutesInForce(adminUrl: string, configDir: string): Promise<RoutesView> {
   const [inForce, status] = await Promise.all([configInForce(adminUrl), meshStatus(adminUrl)]);
-  const { virtualServices } = inForce.config;
   const topology = declaredMeshTopology();
   const view: RoutesView = {
+    where: `local mode's mesh (${configDir})`,
     generation: inForce.generation,
-    services: topology.services.map(({ name }) =>
-      serviceRoutes(name, topology, routingVirtualService(virtualServices, name, topology)),
-    ),
-    gateways: summariseVirtualServices(virtualServices).filter((vs) =>
-      vs.label.startsWith('gateway '),
+    ...routesView(
+      inForce.config.virtualServices,
+      topology.services.map((service) => ({
+        service,
+        versions: topology.instances
+          .filter((instance) => instance.service === service.name)
+          .map((instance) => instance.labels.version ?? '')
+          .filter((version) => version !== ''),
+      })),
     ),
   };
   if (status.rejected !== undefined) {
@@ -63,32 +82,48 @@ export async function readRoutesInForce(adminUrl: string, configDir: string): Pr
   return view;
 }
 
+/** Each service's routes in `virtualServices`, and the VirtualServices bound to gateways only. */
+export function routesView(
+  virtualServices: readonly ListedVirtualService[],
+  routable: readonly RoutableService[],
+): Pick<RoutesView, 'services' | 'gateways'> {
+  const services = routable.map((r) => r.service);
+  return {
+    services: routable.map(({ service, versions }) =>
+      serviceRoutes(
+        service.name,
+        versions,
+        services,
+        routingVirtualService(virtualServices, service.name, services),
+      ),
+    ),
+    gateways: summariseVirtualServices(virtualServices).filter((vs) =>
+      vs.label.startsWith('gateway '),
+    ),
+  };
+}
+
 /** The services of the topology, by name: the ones the console can route. */
 export const routableServices = (): string[] => declaredMeshTopology().services.map((s) => s.name);
 
 function routingVirtualService(
-  virtualServices: readonly SourcedVirtualService[],
+  virtualServices: readonly ListedVirtualService[],
   service: string,
-  topology: MeshTopology,
-): SourcedVirtualService | undefined {
+  services: readonly MeshService[],
+): ListedVirtualService | undefined {
   return virtualServices.find(({ metadata, spec }) => {
     if (spec.gateways !== undefined && !spec.gateways.includes('mesh')) return false;
     const namespace = metadata.namespace ?? MESH_NAMESPACE;
-    return spec.hosts.some(
-      (host) => resolveHost(host, topology.services, namespace)?.name === service,
-    );
+    return spec.hosts.some((host) => resolveHost(host, services, namespace)?.name === service);
   });
 }
 
 function serviceRoutes(
   service: string,
-  topology: MeshTopology,
-  vs: SourcedVirtualService | undefined,
+  versions: string[],
+  services: readonly MeshService[],
+  vs: ListedVirtualService | undefined,
 ): ServiceRoutes {
-  const versions = topology.instances
-    .filter((instance) => instance.service === service)
-    .map((instance) => instance.labels.version ?? '')
-    .filter((version) => version !== '');
   const view: ServiceRoutes = {
     service,
     versions,
@@ -99,13 +134,21 @@ function serviceRoutes(
   };
   if (vs === undefined) return view;
   view.virtualService = vs.metadata.name;
-  view.file = vs.source.file;
+  if (vs.source !== undefined) view.file = vs.source.file;
+  if (vs.unreadable !== undefined) {
+    view.routes = [vs.unreadable];
+    view.replaced = [vs.unreadable];
+    return view;
+  }
+  const namespace = vs.metadata.namespace ?? MESH_NAMESPACE;
+  const routesTo = (destination: { host: string }): boolean =>
+    resolveHost(destination.host, services, namespace)?.name === service;
   const http = vs.spec.http;
   http.forEach((route, i) => {
     const line = summariseHttpRoute(route);
     view.routes.push(line);
-    const header = i < http.length - 1 ? headerRoute(route, service, topology) : undefined;
-    const split = i === http.length - 1 ? weightedSplit(route, service, topology) : undefined;
+    const header = i < http.length - 1 ? headerRoute(route, routesTo) : undefined;
+    const split = i === http.length - 1 ? weightedSplit(route, routesTo) : undefined;
     if (header !== undefined) view.headers.push(header);
     else if (split !== undefined) view.split = split;
     else view.replaced.push(line);
@@ -113,12 +156,10 @@ function serviceRoutes(
   return view;
 }
 
+type RoutesTo = (destination: { host: string }) => boolean;
+
 /** A route to one version of the service for calls whose one header is exactly a value. */
-function headerRoute(
-  route: HttpRoute,
-  service: string,
-  topology: MeshTopology,
-): HeaderRoute | undefined {
+function headerRoute(route: HttpRoute, routesTo: RoutesTo): HeaderRoute | undefined {
   const [match, ...otherMatches] = route.match ?? [];
   const [target, ...others] = route.route;
   if (match === undefined || otherMatches.length > 0) return undefined;
@@ -126,7 +167,7 @@ function headerRoute(
   // `quizmesh route` writes header routes with a match and a destination only.
   const extras = route.fault ?? route.timeout ?? route.retries;
   const { destination } = target;
-  if (extras !== undefined || !routesTo(destination, service, topology)) return undefined;
+  if (extras !== undefined || !routesTo(destination)) return undefined;
   const { headers, ...conditions } = match;
   const [only, ...more] = Object.entries(headers ?? {});
   if (only === undefined || more.length > 0 || Object.keys(conditions).length > 0) return undefined;
@@ -136,15 +177,11 @@ function headerRoute(
 }
 
 /** The weights of a route that takes every call and names a version of the service each time. */
-function weightedSplit(
-  route: HttpRoute,
-  service: string,
-  topology: MeshTopology,
-): WeightedVersion[] | undefined {
+function weightedSplit(route: HttpRoute, routesTo: RoutesTo): WeightedVersion[] | undefined {
   if ((route.match ?? []).length > 0 || route.fault !== undefined) return undefined;
   const split: WeightedVersion[] = [];
   for (const { destination, weight } of route.route) {
-    if (destination.subset === undefined || !routesTo(destination, service, topology)) {
+    if (destination.subset === undefined || !routesTo(destination)) {
       return undefined;
     }
     split.push({
@@ -154,9 +191,3 @@ function weightedSplit(
   }
   return split;
 }
-
-const routesTo = (
-  destination: { host: string },
-  service: string,
-  topology: MeshTopology,
-): boolean => resolveHost(destination.host, topology.services)?.name === service;
