@@ -6,13 +6,14 @@ import { fetchRequestRates } from '../console/graph/prometheus-rates.ts';
 import { renderSvg } from '../console/graph/render-svg.ts';
 import { serviceGraphFromScrapes } from '../console/graph/scrape-rates.ts';
 import { buildServiceGraph, type ServiceGraph } from '../console/graph/service-graph.ts';
-import { runtimeStatePath } from '../local/runtime-state.ts';
+import { readRuntimeState, runtimeStatePath } from '../local/runtime-state.ts';
+import { createTraceReader, type RecentFinding } from '../console/server/trace-reader.ts';
 import { writeFileAtomically } from './mesh/config-folder.ts';
 import { findLocalMesh, quizmeshHome, scrapeStats } from './mesh/local-mesh.ts';
 import { parsePrometheusText } from './mesh/prometheus-text.ts';
 import { errorMessage } from './mesh/fetch-error.ts';
 
-export const GRAPH_USAGE = `Usage: quizmesh graph [--format dot|svg] [--window SECONDS] [--prometheus URL] [--output FILE]
+export const GRAPH_USAGE = `Usage: quizmesh graph [--format dot|svg] [--window SECONDS] [--prometheus URL] [--zipkin URL] [--output FILE]
 
 Prints the mesh's service graph, as Kiali's versioned-app graph draws it: a box per app holding a
 node per version, the ingress gateway, a triangle for a Service whose workloads a call never
@@ -26,11 +27,16 @@ upstream, an injected fault), each once. By default they come from the running l
 (/stats/prometheus), scraped twice SECONDS apart; with --prometheus, from one instant query of
 sum by (…) (rate(istio_requests_total[SECONDS])) to that Prometheus.
 
+An edge is also marked N+1 (a second stroke and "N+1 ×54") when one of the latest 20 traces of the
+last 20 s shows its caller calling that service 10 times or more for one request, as quiz v1 does
+with descriptions. The traces come from --zipkin, or from the running local mode's trace store.
+
 Options:
   --format dot|svg   Graphviz DOT text, or SVG laid out by Graphviz (default: dot)
   --window SECONDS   the window the rates are taken over (default: 5; 60 with --prometheus,
                      which needs at least two scrapes within it)
   --prometheus URL   ask the Prometheus at URL (e.g. http://127.0.0.1:9090) instead
+  --zipkin URL       read recent traces for the N+1 marks from the Zipkin at URL
   --output FILE      write the graph to FILE instead of standard output
   -h, --help         show this help
 
@@ -48,6 +54,7 @@ interface Request {
   format: string;
   window: number;
   prometheus: string | undefined;
+  zipkin: string | undefined;
   output: string | undefined;
 }
 
@@ -60,6 +67,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         format: { type: 'string', default: 'dot' },
         window: { type: 'string' },
         prometheus: { type: 'string' },
+        zipkin: { type: 'string' },
         output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,16 +79,19 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(GRAPH_USAGE);
     return 0;
   }
-  const { format, prometheus, output } = parsed.values;
+  const { format, prometheus, zipkin, output } = parsed.values;
   if (!FORMATS.includes(format)) return usageError(`--format: give dot or svg, not '${format}'`);
   if (prometheus !== undefined && !isHttpUrl(prometheus)) {
     return usageError(`--prometheus: give an http:// or https:// URL, not '${prometheus}'`);
+  }
+  if (zipkin !== undefined && !isHttpUrl(zipkin)) {
+    return usageError(`--zipkin: give an http:// or https:// URL, not '${zipkin}'`);
   }
   const window = Number(parsed.values.window ?? (prometheus === undefined ? 5 : 60));
   if (!Number.isFinite(window) || window <= 0 || window > 3600) {
     return usageError(`--window: give seconds, more than 0 and at most 3600`);
   }
-  return draw({ format, window, prometheus, output });
+  return draw({ format, window, prometheus, zipkin, output });
 }
 
 async function draw(request: Request): Promise<number> {
@@ -89,7 +100,7 @@ async function draw(request: Request): Promise<number> {
     process.stderr.write(`quizmesh graph: ${graph}\n`);
     return 1;
   }
-  const dot = toDot(graph);
+  const dot = toDot(graph, { nPlusOne: await recentLoops(request) });
   const text = request.format === 'svg' ? await renderSvg(dot) : dot;
   if (request.output === undefined) {
     process.stdout.write(text);
@@ -104,6 +115,29 @@ async function draw(request: Request): Promise<number> {
   }
   process.stderr.write(`wrote ${request.output}\n`);
   return 0;
+}
+
+/** N+1 loops in recent traces; none (said on stderr) when the traces cannot be read. */
+async function recentLoops(request: Request): Promise<RecentFinding[]> {
+  const zipkin = request.zipkin ?? (request.prometheus === undefined ? localZipkin() : undefined);
+  if (zipkin === undefined) return [];
+  try {
+    return await createTraceReader(zipkin).recentNPlusOne();
+  } catch (error) {
+    process.stderr.write(
+      `quizmesh graph: no N+1 marks: cannot read ${zipkin}: ${errorMessage(error)}\n`,
+    );
+    return [];
+  }
+}
+
+function localZipkin(): string | undefined {
+  try {
+    const url = readRuntimeState(quizmeshHome()).zipkinUrl;
+    return url === '' ? undefined : url;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The graph, or why there is none. */

@@ -1,6 +1,7 @@
 // `quizmesh graph` against the real local mode (every service, the mesh) with quiz split 50/50
 // between v1 and v3, while rounds are played through the site: the graph names every app and the
-// versions that took calls, and each edge that carried calls has a rate.
+// versions that took calls, each edge that carried calls has a rate, and quiz v1's loop over
+// descriptions is marked N+1 from the recent traces.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
@@ -69,7 +70,8 @@ describe('quizmesh graph with local mode running', () => {
   let local: RunningLocalMode;
   before(async () => {
     const configDir = meshConfigCopy({ 'virtual-service-quiz.yaml': QUIZ_V1_50_V3_50 });
-    local = await startLocalMode({ QUIZMESH_MESH_CONFIG: configDir, TRACING: 'off' });
+    // Traced: the N+1 marks come from recent traces.
+    local = await startLocalMode({ QUIZMESH_MESH_CONFIG: configDir });
   });
   after(async () => {
     await local.stop();
@@ -113,6 +115,10 @@ describe('quizmesh graph with local mode running', () => {
       const rate = Number(/^([\d.]+) rps\\n/.exec(labels.get(edge) ?? '')?.[1]);
       assert.ok(rate > 0, `${edge}: ${labels.get(edge) ?? 'no edge'}\n${dot}`);
     }
+    // quiz v1 looks each image up on its own; v3 asks once per round.
+    const v1 = labels.get('workload:quiz:v1 -> workload:descriptions:v1') ?? '';
+    assert.match(v1, /N\+1 ×\d+/, dot);
+    assert.doesNotMatch(labels.get('workload:quiz:v3 -> workload:descriptions:v1') ?? '', /N\+1/);
   });
 
   it('draws it as SVG with --format svg', async () => {
