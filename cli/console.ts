@@ -31,7 +31,8 @@ your kubeconfig. A route change from the page is a merge patch of the VirtualSer
 made by the same code as \`quizmesh canary --cluster\`; its rollouts show from QUIZMESH_HOME.
 
 k8s/ runs Prometheus and Zipkin in namespace quiz. \`skaffold dev --port-forward\` forwards both to
-these ports already; otherwise:
+these ports already, and runs this console in the cluster on port 20001 (give this one another
+--port beside it); otherwise:
 
   kubectl -n quiz port-forward svc/prometheus 9090 &
   kubectl -n quiz port-forward svc/zipkin 9411 &

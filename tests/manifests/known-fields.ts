@@ -10,6 +10,7 @@ const metadata: Shape = { name: true, namespace: true, labels: MAP, annotations:
 const httpGet: Shape = { path: true, port: true };
 const probe: Shape = {
   httpGet,
+  exec: { command: true },
   initialDelaySeconds: true,
   periodSeconds: true,
   timeoutSeconds: true,
