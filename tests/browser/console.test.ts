@@ -2,7 +2,8 @@
 // real local mode on a private copy of mesh-config/, with quiz rounds played throughout: the graph
 // shows every service; the N+1 loop of quiz v1 is flagged on the graph, in the trace list and in
 // the waterfall, and the flag goes once v3 serves; shifting weights in the console changes the route
-// the mesh applies, as its own metrics show; and markup in a player's name or a span stays text.
+// the mesh applies, as its own metrics show; markup in a player's name or a span stays text; and a
+// `quizmesh canary` run shows with its checks and verdict.
 // Screenshots go to tests/artifacts/ (gitignored).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import { parsePrometheusText } from '../../cli/mesh/prometheus-text.ts';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
 import { meshConfigCopy } from '../support/mesh-config.ts';
 import { playRounds, type RoundTraffic } from '../support/quiz-traffic.ts';
+import { runQuizmesh } from '../support/quizmesh-cli.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -219,5 +221,25 @@ describe('the mesh console in a browser', () => {
     assert.deepEqual(dialogs, []);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(refusals, [], 'nothing needed the policy to stop it');
+  });
+
+  it('shows the steps, checks and verdict of a quizmesh canary run', async () => {
+    // The rounds have stopped: a canary now sees silence, fails twice for lack of data and rolls back.
+    const args = 'canary quiz --from v3 --to v1 --step 50 --max-weight 50 --interval 1s';
+    const result = await runQuizmesh(args.split(' '), { QUIZMESH_HOME: local.home });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+
+    await page.goto(`${consoleUrl}/#canary`);
+    const card = page.locator('article.rollout[data-service=quiz]');
+    await card.locator('.badge.phase.rolled-back').waitFor({ timeout: 10_000 });
+    assert.equal(await card.locator('h4').textContent(), 'quiz: v3 → v1');
+    const checks = card.locator('table.checks tbody tr');
+    assert.equal(await checks.count(), 2);
+    assert.match(
+      (await checks.nth(0).textContent()) ?? '',
+      /no data no requests reached quiz-v1 in the last 1s.*hold/,
+    );
+    assert.match((await checks.nth(1).textContent()) ?? '', /rollback$/);
+    await shot('canary-rollout');
   });
 });
