@@ -27,17 +27,6 @@ if (!options.success) {
 }
 const { traffic: trafficSeconds, rounds } = options.data;
 
-const QUIZ_V1_50_V3_50 = `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: quiz, namespace: quiz }
-spec:
-  hosts: [quiz]
-  http:
-    - route:
-        - { destination: { host: quiz, subset: v1 }, weight: 50 }
-        - { destination: { host: quiz, subset: v3 }, weight: 50 }
-`;
-
 /** Milliseconds one GET takes, body read; throws on an error status. */
 async function timedGet(url: string): Promise<{ ms: number; bytes: number }> {
   const started = performance.now();
@@ -53,7 +42,9 @@ const quantile = (values: number[], q: number): number => {
 };
 
 const local = await startLocalMode({
-  QUIZMESH_MESH_CONFIG: meshConfigCopy({ 'virtual-service-quiz.yaml': QUIZ_V1_50_V3_50 }),
+  QUIZMESH_MESH_CONFIG: meshConfigCopy({
+    'virtual-service-quiz.yaml': 'virtual-service-quiz-v1-50-v3-50.yaml',
+  }),
 });
 try {
   const consoleUrl = local.state.consoleUrl ?? '';

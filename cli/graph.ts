@@ -27,7 +27,7 @@ upstream, an injected fault), each once. By default they come from the running l
 (/stats/prometheus), scraped twice SECONDS apart; with --prometheus, from one instant query of
 sum by (…) (rate(istio_requests_total[SECONDS])) to that Prometheus.
 
-An edge is also marked N+1 (a second stroke and "N+1 ×54") when one of the latest 20 traces of the
+An edge is also marked N+1 (a second stroke and "N+1 ×54") when one of the traces of the
 last 20 s shows its caller calling that service 10 times or more for one request, as quiz v1 does
 with descriptions. The traces come from --zipkin, or from the running local mode's trace store.
 

@@ -11,7 +11,7 @@ export async function refreshGraph() {
 
   document.getElementById('graph-window').textContent =
     data.windowSeconds > 0
-      ? `Calls over the last ${data.windowSeconds.toFixed(1)} s (istio_requests_total, as calling sidecars report them). N+1 marks from the latest ${data.recentTraces.limit} traces of the last ${data.recentTraces.lookbackMs / 1000} s.`
+      ? `Calls over the last ${data.windowSeconds.toFixed(1)} s (istio_requests_total, as calling sidecars report them). N+1 marks from every trace of the last ${data.recentTraces.lookbackMs / 1000} s.`
       : 'Collecting: rates appear after the second scrape of the mesh (2 s).';
 
   document.getElementById('graph-findings').replaceChildren(...findingsList(data.nPlusOne));

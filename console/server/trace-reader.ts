@@ -26,10 +26,17 @@ export interface TraceReader {
 /** The list looks back an hour: the console is about what is happening now. */
 const LIST_LOOKBACK_MS = 3_600_000;
 /**
- * The graph's N+1 marks come from the latest traces of the last 20 s: long enough to catch a loop
- * in light traffic, short enough that the mark goes once the looping version stops serving.
+ * The graph's N+1 marks come from every trace of the last 20 s: long enough to catch a loop in
+ * light traffic, short enough that the mark goes once the looping version stops serving. A
+ * "latest N traces" query would miss loops under load, where a play is several traces (round,
+ * answer, images) and N of them cover a second or two: so each scan asks only for the traces that
+ * started since the previous one (LATE_MS earlier, for spans still arriving), and keeps each
+ * trace's loops until it leaves the window.
  */
-export const RECENT_WINDOW = { lookbackMs: 20_000, limit: 20 } as const;
+export const RECENT_WINDOW = { lookbackMs: 20_000 } as const;
+const LATE_MS = 2_000;
+/** More traces than 20 s of the demo's heaviest load start. */
+const SCAN_LIMIT = 1_000;
 const KEEP_MS = 1_500;
 const TIMEOUT_MS = 5_000;
 
@@ -69,18 +76,48 @@ export function createTraceReader(zipkinBaseUrl: string): TraceReader {
       const json = await getJson(url, [404]);
       return json === undefined ? undefined : parseTrace(json);
     },
-    async recentNPlusOne() {
-      const recent = await summaries({
-        limit: String(RECENT_WINDOW.limit),
-        lookback: String(RECENT_WINDOW.lookbackMs),
-      });
-      return recent.flatMap((summary) =>
-        summary.nPlusOne.map(({ spanIds: _spanIds, ...finding }) => ({
+    recentNPlusOne: recentLoops(summaries),
+  };
+}
+
+/** recentNPlusOne: an incremental scan of the window, asked at most once per KEEP_MS. */
+function recentLoops(
+  summaries: (params: Record<string, string>) => Promise<TraceSummary[]>,
+): () => Promise<RecentFinding[]> {
+  const byTrace = new Map<string, { startMs: number; findings: RecentFinding[] }>();
+  let scannedUntil = 0;
+  let last: { at: number; answer: Promise<RecentFinding[]> } | undefined;
+  const scan = async (): Promise<RecentFinding[]> => {
+    const now = Date.now();
+    const from = Math.max(now - RECENT_WINDOW.lookbackMs, scannedUntil - LATE_MS);
+    const found = await summaries({
+      endTs: String(now),
+      lookback: String(Math.max(1, now - from)),
+      limit: String(SCAN_LIMIT),
+    });
+    for (const summary of found) {
+      byTrace.set(summary.traceId, {
+        startMs: summary.startMicros / 1000,
+        findings: summary.nPlusOne.map(({ spanIds: _spanIds, ...finding }) => ({
           ...finding,
           traceId: summary.traceId,
         })),
-      );
-    },
+      });
+    }
+    scannedUntil = now;
+    for (const [traceId, entry] of byTrace) {
+      if (entry.startMs < now - RECENT_WINDOW.lookbackMs) byTrace.delete(traceId);
+    }
+    return [...byTrace.values()].flatMap((entry) => entry.findings);
+  };
+  return () => {
+    if (last !== undefined && Date.now() - last.at < KEEP_MS) return last.answer;
+    const answer = scan();
+    last = { at: Date.now(), answer };
+    answer.catch(() => {
+      last = undefined;
+    });
+    return answer;
   };
 }
 

@@ -3,21 +3,12 @@
 // versions that took calls, each edge that carried calls has a rate, and quiz v1's loop over
 // descriptions is marked N+1 from the recent traces.
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { createTraceReader } from '../../console/server/trace-reader.ts';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
 import { meshConfigCopy } from '../support/mesh-config.ts';
 import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
-
-const QUIZ_V1_50_V3_50 = `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: quiz, namespace: quiz }
-spec:
-  hosts: [quiz]
-  http:
-    - route:
-        - { destination: { host: quiz, subset: v1 }, weight: 50 }
-        - { destination: { host: quiz, subset: v3 }, weight: 50 }
-`;
 
 /** One play as the page makes it: a round, its answer, an image, the leaderboard. */
 async function playOnce(siteUrl: string, player: string): Promise<void> {
@@ -69,7 +60,9 @@ function edgeLabels(dot: string): Map<string, string> {
 describe('quizmesh graph with local mode running', () => {
   let local: RunningLocalMode;
   before(async () => {
-    const configDir = meshConfigCopy({ 'virtual-service-quiz.yaml': QUIZ_V1_50_V3_50 });
+    const configDir = meshConfigCopy({
+      'virtual-service-quiz.yaml': 'virtual-service-quiz-v1-50-v3-50.yaml',
+    });
     // Traced: the N+1 marks come from recent traces.
     local = await startLocalMode({ QUIZMESH_MESH_CONFIG: configDir });
   });
@@ -81,6 +74,13 @@ describe('quizmesh graph with local mode running', () => {
     const stop = keepPlaying(local.state.siteUrl);
     let result: CliResult;
     try {
+      // The marks need a looping v1 round in the trace store first; spans arrive in batches.
+      const traces = createTraceReader(local.state.zipkinUrl);
+      const deadline = Date.now() + 20_000;
+      while ((await traces.recentNPlusOne()).length === 0) {
+        assert.ok(Date.now() < deadline, 'no trace of a v1 loop reached the trace store');
+        await sleep(250);
+      }
       result = await runQuizmesh(['graph', '--format', 'dot', '--window', '2'], {
         QUIZMESH_HOME: local.home,
       });
@@ -117,7 +117,7 @@ describe('quizmesh graph with local mode running', () => {
     }
     // quiz v1 looks each image up on its own; v3 asks once per round.
     const v1 = labels.get('workload:quiz:v1 -> workload:descriptions:v1') ?? '';
-    assert.match(v1, /N\+1 ×\d+/, dot);
+    assert.match(v1, /N\+1 ×\d+/, `${result.stderr}\n${dot}`);
     assert.doesNotMatch(labels.get('workload:quiz:v3 -> workload:descriptions:v1') ?? '', /N\+1/);
   });
 
