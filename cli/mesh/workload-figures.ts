@@ -3,6 +3,7 @@
 // share of it, and histogram_quantile(0.99, rate(istio_request_duration_milliseconds_bucket)),
 // all from the destination sidecar's reports (reporter="destination"), by
 // destination_service_name and destination_version.
+import { counterIncreases } from './counter-increase.ts';
 import { histogramQuantile, type Bucket } from './histogram-quantile.ts';
 import type { Sample } from './prometheus-text.ts';
 
@@ -51,11 +52,10 @@ export function workloadFiguresWithMedian(
 
 /** Each destination workload's increases between the scrapes, by service and version. */
 function workloadTotals(before: readonly Sample[], after: readonly Sample[]): Totals[] {
-  const previous = new Map(before.map((s) => [seriesKey(s), s.value]));
   const byWorkload = new Map<string, Totals>();
-  for (const sample of after) {
-    if (sample.labels.reporter !== 'destination') continue;
-    if (sample.name !== REQUESTS && sample.name !== DURATION_BUCKETS) continue;
+  const reported = (s: Sample): boolean =>
+    s.labels.reporter === 'destination' && (s.name === REQUESTS || s.name === DURATION_BUCKETS);
+  for (const { sample, increase: delta } of counterIncreases(before, after, reported)) {
     const service = sample.labels.destination_service_name ?? 'unknown';
     const version = sample.labels.destination_version ?? 'unknown';
     const key = `${service}\u0000${version}`;
@@ -64,7 +64,6 @@ function workloadTotals(before: readonly Sample[], after: readonly Sample[]): To
       totals = { service, version, requests: 0, errors: 0, buckets: new Map() };
       byWorkload.set(key, totals);
     }
-    const delta = increase(previous.get(seriesKey(sample)), sample.value);
     if (sample.name === REQUESTS) {
       totals.requests += delta;
       if (sample.labels.response_code?.startsWith('5') === true) totals.errors += delta;
@@ -95,13 +94,3 @@ function quantileMs(q: number, totals: Totals): number | null {
   const value = histogramQuantile(q, buckets);
   return Number.isFinite(value) ? value : null;
 }
-
-/** A counter's increase; one that went down was reset (a restart) and counts from zero. */
-const increase = (before: number | undefined, after: number): number =>
-  before === undefined || after < before ? after : after - before;
-
-const seriesKey = (sample: Sample): string =>
-  `${sample.name}{${Object.entries(sample.labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(',')}}`;

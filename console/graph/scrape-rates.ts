@@ -1,5 +1,6 @@
 // istio_requests_total rates from two scrapes of the mesh's Prometheus endpoint, as rate() over the
 // same window would give them, for when no Prometheus runs.
+import { counterIncreases } from '../../cli/mesh/counter-increase.ts';
 import type { Sample } from '../../cli/mesh/prometheus-text.ts';
 import { buildServiceGraph, type RequestRate, type ServiceGraph } from './service-graph.ts';
 
@@ -10,15 +11,11 @@ export function requestRatesFromScrapes(
   after: readonly Sample[],
   seconds: number,
 ): RequestRate[] {
-  const counted = (samples: readonly Sample[]): Sample[] =>
-    samples.filter((s) => s.name === REQUESTS);
-  const earlier = new Map(counted(before).map((s) => [labelSetKey(s.labels), s.value]));
-  return counted(after).map(({ labels, value }) => {
-    const previous = earlier.get(labelSetKey(labels)) ?? 0;
-    // A counter that went down was reset (the mesh restarted): it counted from zero since.
-    const increase = value >= previous ? value - previous : value;
-    return { labels, perSecond: seconds > 0 ? increase / seconds : 0 };
-  });
+  const requests = (s: Sample): boolean => s.name === REQUESTS;
+  return counterIncreases(before, after, requests).map(({ sample, increase }) => ({
+    labels: sample.labels,
+    perSecond: seconds > 0 ? increase / seconds : 0,
+  }));
 }
 
 export const serviceGraphFromScrapes = (
@@ -26,10 +23,3 @@ export const serviceGraphFromScrapes = (
   after: readonly Sample[],
   seconds: number,
 ): ServiceGraph => buildServiceGraph(requestRatesFromScrapes(before, after, seconds), seconds);
-
-const labelSetKey = (labels: Readonly<Record<string, string>>): string =>
-  JSON.stringify(
-    Object.keys(labels)
-      .sort()
-      .map((name) => [name, labels[name]]),
-  );
