@@ -16,7 +16,7 @@ import {
   type LocalMesh,
 } from './mesh/local-mesh.ts';
 import { describeStage } from './canary/analysis.ts';
-import { isRunning, readRollout, rolloutServices } from './canary/state.ts';
+import { isRunning, isUnfinished, readRollout, rolloutServices } from './canary/state.ts';
 import { planOf } from './canary/view.ts';
 import { parsePrometheusText } from './mesh/prometheus-text.ts';
 import { summariseVirtualServices, type RoutedService } from './mesh/route-summary.ts';
@@ -185,12 +185,7 @@ function formatRoutes(routes: Routes): string {
 function formatRollouts(home: string): string {
   const lines = rolloutServices(home).flatMap((service) => {
     const found = readRollout(home, service);
-    if (
-      found.kind !== 'found' ||
-      ['promoted', 'rolled-back', 'aborted'].includes(found.rollout.phase)
-    ) {
-      return [];
-    }
+    if (found.kind !== 'found' || !isUnfinished(found.rollout.phase)) return [];
     const { rollout } = found;
     const running = isRunning(rollout)
       ? 'running'

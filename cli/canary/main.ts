@@ -11,7 +11,14 @@ import { CANARY_USAGE, parseCanaryOptions, readCanaryArgs, type CanaryOptions } 
 import { runRollout } from './rollout.ts';
 import { clusterTarget, localTarget, type RouteTarget } from './route-target.ts';
 import { runStatus } from './status.ts';
-import { isRunning, readRollout, saveRollout, type Phase, type Rollout } from './state.ts';
+import {
+  isRunning,
+  isUnfinished,
+  readRollout,
+  saveRollout,
+  type Phase,
+  type Rollout,
+} from './state.ts';
 import { createRolloutView, describeCriteria, formatSummary, planOf } from './view.ts';
 
 const EXIT: Record<Phase, number> = {
@@ -25,9 +32,6 @@ const EXIT: Record<Phase, number> = {
 
 /** Local mode's Prometheus scrapes every second: a window holds two scrapes from 3 s. */
 const MIN_PROMETHEUS_WINDOW_SECONDS = 3;
-
-/** Phases a rollout can be resumed or aborted from. */
-const UNFINISHED = new Set<Phase>(['interrupted', 'halted', 'progressing']);
 
 export async function run(argv: readonly string[]): Promise<number> {
   let parsed;
@@ -73,7 +77,7 @@ async function start(home: string, options: CanaryOptions): Promise<number> {
       `a rollout of ${options.service} is running (pid ${String(existing.rollout.pid)})`,
     );
   }
-  if (existing.kind === 'found' && UNFINISHED.has(existing.rollout.phase)) {
+  if (existing.kind === 'found' && isUnfinished(existing.rollout.phase)) {
     return refuse(
       `an unfinished rollout of ${options.service} (${existing.rollout.plan.from} → ${existing.rollout.plan.to}) is kept in ${home}/canary: ` +
         `quizmesh canary resume ${options.service}, or quizmesh canary abort ${options.service}`,
@@ -133,7 +137,7 @@ async function start(home: string, options: CanaryOptions): Promise<number> {
     if (why !== undefined) return refuse(`cannot route ${describeRouteRequest(route)}: ${why}`);
   }
 
-  const metrics = await metricsSource(home, options);
+  const metrics = await metricsSource(home, local, options);
   if (metrics === undefined) {
     return refuse(
       'no figures to check the canary with: local mode is not running (npm start) and no --prometheus URL was given',
@@ -149,6 +153,7 @@ async function start(home: string, options: CanaryOptions): Promise<number> {
 
 async function metricsSource(
   home: string,
+  local: RuntimeState | undefined,
   options: CanaryOptions,
 ): Promise<CanaryMetrics | undefined> {
   const versions = [options.from, options.to];
@@ -157,7 +162,7 @@ async function metricsSource(
   }
   const mesh = await findLocalMesh(home);
   if (mesh === undefined) return undefined;
-  const prometheusUrl = localMode(home)?.prometheusUrl;
+  const prometheusUrl = local?.prometheusUrl;
   // rate() needs two scrapes in its window; shorter intervals are read from the mesh directly.
   return prometheusUrl === undefined || options.intervalSeconds < MIN_PROMETHEUS_WINDOW_SECONDS
     ? localMeshMetrics(mesh.statsUrl, options.service)
@@ -252,7 +257,7 @@ async function resume(home: string, service: string): Promise<number> {
   const rollout = found.rollout;
   if (isRunning(rollout))
     return refuse(`the rollout of ${service} is running (pid ${String(rollout.pid)})`);
-  if (!UNFINISHED.has(rollout.phase)) {
+  if (!isUnfinished(rollout.phase)) {
     return refuse(`the rollout of ${service} has ended (${rollout.phase}); start a new one`);
   }
   const target = await targetOf(home, rollout);
@@ -286,7 +291,7 @@ async function abort(home: string, service: string): Promise<number> {
       `the rollout of ${service} is running (pid ${String(rollout.pid)}): stop it with Ctrl-C first`,
     );
   }
-  if (!UNFINISHED.has(rollout.phase)) {
+  if (!isUnfinished(rollout.phase)) {
     return refuse(`the rollout of ${service} has ended (${rollout.phase}); nothing to abort`);
   }
   const route = finalRoute(planOf(rollout), rollout.plan.from);

@@ -50,6 +50,10 @@ export const PHASES = [
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
+/** Whether a rollout in `phase` can still be resumed or aborted (it has not ended). */
+export const isUnfinished = (phase: Phase): boolean =>
+  phase === 'progressing' || phase === 'interrupted' || phase === 'halted';
+
 export const rolloutSchema = z.object({
   service: name,
   plan: z.object({

@@ -1,7 +1,7 @@
 // `quizmesh canary status [service]`: the rollouts kept in QUIZMESH_HOME/canary, each with where it
 // is, its checks and what can be done next.
 import { describeStage } from './analysis.ts';
-import { isRunning, readRollout, rolloutServices, type Rollout } from './state.ts';
+import { isRunning, isUnfinished, readRollout, rolloutServices, type Rollout } from './state.ts';
 import { describeCriteria, formatCheck, planOf } from './view.ts';
 
 export function runStatus(home: string, service: string | undefined, json: boolean): number {
@@ -42,7 +42,7 @@ export function formatRollout(rollout: Rollout): string {
     ...rollout.checks.map((check, i) => formatCheck(rollout, check, i + 1)),
     ...rollout.message.split('\n').map((line) => `  ${line}`),
   ];
-  if (!running && ['interrupted', 'halted', 'progressing'].includes(rollout.phase)) {
+  if (!running && isUnfinished(rollout.phase)) {
     lines.push(
       `  next: quizmesh canary resume ${rollout.service} · quizmesh canary abort ${rollout.service}`,
     );
