@@ -8,16 +8,15 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { consoleRoutes } from '../console/server/app.ts';
 import { clusterRouting } from '../console/server/cluster-routes.ts';
-import { createLiveFigures } from '../console/server/live-figures.ts';
+import { localModeSources } from '../console/server/local-sources.ts';
 import { prometheusFigures } from '../console/server/prometheus-figures.ts';
-import { localRouting, type ConsoleSources } from '../console/server/sources.ts';
-import { statsFigures } from '../console/server/stats-figures.ts';
+import type { ConsoleSources } from '../console/server/sources.ts';
 import { createTraceReader } from '../console/server/trace-reader.ts';
 import { readRuntimeState } from '../local/runtime-state.ts';
 import { baseConfigSchema } from '../services/kit/config.ts';
 import { createServiceApp, createServiceContext } from '../services/kit/service.ts';
 import { connectIstioCluster, kubeReason } from './mesh/istio-cluster.ts';
-import { findLocalMesh, quizmeshHome, scrapeStats } from './mesh/local-mesh.ts';
+import { findLocalMesh, quizmeshHome } from './mesh/local-mesh.ts';
 
 export const CONSOLE_USAGE = `Usage: quizmesh console --cluster --prometheus URL --zipkin URL [options]
        quizmesh console [--port PORT]
@@ -179,12 +178,13 @@ async function localSources(home: string): Promise<Chosen | string> {
   const state = readRuntimeState(home);
   const configDir = resolve(state.meshConfigDir ?? 'mesh-config');
   return {
-    sources: {
-      figures: statsFigures(createLiveFigures({ scrape: () => scrapeStats(mesh.statsUrl) })),
-      traces: createTraceReader(state.zipkinUrl),
-      routing: localRouting(mesh.adminUrl, configDir, resolve(home)),
-      home: resolve(home),
-    },
+    sources: localModeSources({
+      statsUrl: mesh.statsUrl,
+      adminUrl: mesh.adminUrl,
+      zipkinUrl: state.zipkinUrl,
+      configDir,
+      home,
+    }),
     from: `local mode's mesh, its trace store and ${configDir}`,
   };
 }
