@@ -1,5 +1,4 @@
 // `quizmesh graph`: the mesh's service graph, as the console draws it, for a terminal or a file.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { toDot } from '../console/graph/dot.ts';
 import { fetchRequestRates } from '../console/graph/prometheus-rates.ts';
@@ -9,8 +8,7 @@ import { buildServiceGraph, type ServiceGraph } from '../console/graph/service-g
 import { readRuntimeState, runtimeStatePath } from '../local/runtime-state.ts';
 import { createTraceReader, type RecentFinding } from '../console/server/trace-reader.ts';
 import { writeFileAtomically } from './mesh/config-folder.ts';
-import { findLocalMesh, quizmeshHome, scrapeStats } from './mesh/local-mesh.ts';
-import { parsePrometheusText } from './mesh/prometheus-text.ts';
+import { findLocalMesh, quizmeshHome, scrapeTwice } from './mesh/local-mesh.ts';
 import { errorMessage } from './mesh/fetch-error.ts';
 
 export const GRAPH_USAGE = `Usage: quizmesh graph [--format dot|svg] [--window SECONDS] [--prometheus URL] [--zipkin URL] [--output FILE]
@@ -155,14 +153,10 @@ async function readGraph(request: Request): Promise<ServiceGraph | string> {
   if (mesh === undefined) {
     return `no local mode is running (no mesh answers through ${runtimeStatePath(home)}); start one with npm start, or give --prometheus URL`;
   }
-  const scrape = async () => parsePrometheusText(await scrapeStats(mesh.statsUrl));
   process.stderr.write(`sampling for ${request.window} s…\n`);
   try {
-    const before = await scrape();
-    const from = performance.now();
-    await sleep(request.window * 1000);
-    const after = await scrape();
-    return serviceGraphFromScrapes(before, after, (performance.now() - from) / 1000);
+    const { before, after, seconds } = await scrapeTwice(mesh.statsUrl, request.window);
+    return serviceGraphFromScrapes(before, after, seconds);
   } catch (error) {
     return `cannot read ${mesh.statsUrl}: ${errorMessage(error)}`;
   }

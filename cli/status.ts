@@ -1,6 +1,5 @@
 // `quizmesh status`: the routes in force per service and, while local mode runs, how each version
 // is doing right now, computed from the mesh's Istio metrics as Prometheus would compute them.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { declaredMeshTopology } from '../local/mesh-topology.ts';
 import { runtimeStatePath } from '../local/runtime-state.ts';
@@ -12,13 +11,12 @@ import {
   configInForce,
   findLocalMesh,
   quizmeshHome,
-  scrapeStats,
+  scrapeTwice,
   type LocalMesh,
 } from './mesh/local-mesh.ts';
 import { describeStage } from './canary/analysis.ts';
 import { isRunning, isUnfinished, readRollout, rolloutServices } from './canary/state.ts';
 import { planOf } from './canary/view.ts';
-import { parsePrometheusText } from './mesh/prometheus-text.ts';
 import { summariseVirtualServices, type RoutedService } from './mesh/route-summary.ts';
 import { workloadFigures, type WorkloadFigures } from './mesh/workload-figures.ts';
 
@@ -152,12 +150,8 @@ async function readRoutes(mesh: LocalMesh | undefined, dir: string): Promise<Rou
 
 async function sample(mesh: LocalMesh, seconds: number): Promise<Live> {
   process.stderr.write(`sampling for ${seconds} s…\n`);
-  const first = parsePrometheusText(await scrapeStats(mesh.statsUrl));
-  const started = performance.now();
-  await sleep(seconds * 1000);
-  const second = parsePrometheusText(await scrapeStats(mesh.statsUrl));
-  const elapsed = (performance.now() - started) / 1000;
-  return { windowSeconds: elapsed, workloads: workloadFigures(first, second, elapsed) };
+  const { before, after, seconds: elapsed } = await scrapeTwice(mesh.statsUrl, seconds);
+  return { windowSeconds: elapsed, workloads: workloadFigures(before, after, elapsed) };
 }
 
 function formatRoutes(routes: Routes): string {

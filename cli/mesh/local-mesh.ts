@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { readRuntimeState } from '../../local/runtime-state.ts';
 import type { Finding } from '../../mesh/config/findings.ts';
 import type { MeshConfig } from '../../mesh/config/schema.ts';
+import { parsePrometheusText, type Sample } from './prometheus-text.ts';
 
 export interface LocalMesh {
   adminUrl: string;
@@ -74,6 +75,22 @@ export async function scrapeStats(statsUrl: string): Promise<string> {
   const response = await fetch(statsUrl, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS * 5) });
   if (!response.ok) throw new Error(`${statsUrl} answered ${response.status}`);
   return response.text();
+}
+
+export interface ScrapePair {
+  before: Sample[];
+  after: Sample[];
+  /** Between the two scrapes, measured. */
+  seconds: number;
+}
+
+/** Two scrapes of the mesh's stats `seconds` apart: what a rate over that window needs. */
+export async function scrapeTwice(statsUrl: string, seconds: number): Promise<ScrapePair> {
+  const before = parsePrometheusText(await scrapeStats(statsUrl));
+  const started = performance.now();
+  await sleep(seconds * 1000);
+  const after = parsePrometheusText(await scrapeStats(statsUrl));
+  return { before, after, seconds: (performance.now() - started) / 1000 };
 }
 
 export type ApplyOutcome =
