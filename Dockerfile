@@ -23,6 +23,7 @@ COPY --chown=root:root cli ./cli
 COPY --chown=root:root mesh ./mesh
 COPY --chown=root:root local ./local
 COPY --chown=root:root tracestore ./tracestore
+COPY --chown=root:root mesh-client ./mesh-client
 COPY --chown=root:root console ./console
 # Files owned by root and read-only to the app; it runs as the image's `node` user (uid 1000) and
 # writes only to /tmp and, for scores, its data volume: readOnlyRootFilesystem holds.

@@ -5,8 +5,8 @@
 // with the Graphviz layout inside it. Prints figures and ratios; asserts nothing.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { toDot } from '../console/graph/dot.ts';
-import { renderSvg } from '../console/graph/render-svg.ts';
+import { toDot } from '../mesh-client/graph/dot.ts';
+import { renderSvg } from '../mesh-client/graph/render-svg.ts';
 import type { GraphAnswer } from '../console/server/app.ts';
 import { describeIssues } from '../services/kit/config.ts';
 import { startLocalMode } from '../tests/support/local-mode.ts';

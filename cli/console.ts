@@ -11,12 +11,12 @@ import { clusterRouting } from '../console/server/cluster-routes.ts';
 import { localModeSources } from '../console/server/local-sources.ts';
 import { prometheusFigures } from '../console/server/prometheus-figures.ts';
 import type { ConsoleSources } from '../console/server/sources.ts';
-import { createTraceReader } from '../console/server/trace-reader.ts';
+import { createTraceReader } from '../mesh-client/traces/trace-reader.ts';
 import { readRuntimeState } from '../local/runtime-state.ts';
 import { baseConfigSchema } from '../services/kit/config.ts';
 import { createServiceApp, createServiceContext } from '../services/kit/service.ts';
-import { connectIstioCluster, kubeReason } from './mesh/istio-cluster.ts';
-import { findLocalMesh, quizmeshHome } from './mesh/local-mesh.ts';
+import { connectIstioCluster, kubeReason } from '../mesh-client/istio-cluster.ts';
+import { findLocalMesh, quizmeshHome } from '../mesh-client/local-mesh.ts';
 
 export const CONSOLE_USAGE = `Usage: quizmesh console --cluster --prometheus URL --zipkin URL [options]
        quizmesh console [--port PORT]

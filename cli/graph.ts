@@ -1,15 +1,15 @@
 // `quizmesh graph`: the mesh's service graph, as the console draws it, for a terminal or a file.
 import { parseArgs } from 'node:util';
-import { toDot } from '../console/graph/dot.ts';
-import { fetchRequestRates } from '../console/graph/prometheus-rates.ts';
-import { renderSvg } from '../console/graph/render-svg.ts';
-import { serviceGraphFromScrapes } from '../console/graph/scrape-rates.ts';
-import { buildServiceGraph, type ServiceGraph } from '../console/graph/service-graph.ts';
+import { toDot } from '../mesh-client/graph/dot.ts';
+import { fetchRequestRates } from '../mesh-client/graph/prometheus-rates.ts';
+import { renderSvg } from '../mesh-client/graph/render-svg.ts';
+import { serviceGraphFromScrapes } from '../mesh-client/graph/scrape-rates.ts';
+import { buildServiceGraph, type ServiceGraph } from '../mesh-client/graph/service-graph.ts';
 import { readRuntimeState, runtimeStatePath } from '../local/runtime-state.ts';
-import { createTraceReader, type RecentFinding } from '../console/server/trace-reader.ts';
-import { writeFileAtomically } from './mesh/config-folder.ts';
-import { findLocalMesh, quizmeshHome, scrapeTwice } from './mesh/local-mesh.ts';
-import { errorMessage } from './mesh/fetch-error.ts';
+import { createTraceReader, type RecentFinding } from '../mesh-client/traces/trace-reader.ts';
+import { writeFileAtomically } from '../mesh-client/routes/config-folder.ts';
+import { findLocalMesh, quizmeshHome, scrapeTwice } from '../mesh-client/local-mesh.ts';
+import { errorMessage } from '../mesh-client/fetch-error.ts';
 
 export const GRAPH_USAGE = `Usage: quizmesh graph [--format dot|svg] [--window SECONDS] [--prometheus URL] [--zipkin URL] [--output FILE]
 

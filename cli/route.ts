@@ -4,11 +4,11 @@
 // local mode then applies it, and we wait to say whether it did.
 import { parseArgs } from 'node:util';
 import { formatFinding } from '../mesh/config/findings.ts';
-import { planRoute, writeRoute } from './mesh/apply-route.ts';
-import { quizmeshHome, type ApplyOutcome } from './mesh/local-mesh.ts';
-import { describeRouteRequest, parseRouteRequest } from './mesh/route-request.ts';
-import { routesOf } from './mesh/route-summary.ts';
-import type { RouteEdit } from './mesh/virtual-service-file.ts';
+import { planRoute, writeRoute } from '../mesh-client/routes/apply-route.ts';
+import { quizmeshHome, type ApplyOutcome } from '../mesh-client/local-mesh.ts';
+import { describeRouteRequest, parseRouteRequest } from '../mesh-client/routes/route-request.ts';
+import { routesOf } from '../mesh-client/routes/route-summary.ts';
+import type { RouteEdit } from '../mesh-client/routes/virtual-service-file.ts';
 
 export const ROUTE_USAGE = `Usage: quizmesh route <service> <version>=<weight>… [--header NAME=VALUE:VERSION]… [options]
 

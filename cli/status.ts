@@ -13,12 +13,23 @@ import {
   quizmeshHome,
   scrapeTwice,
   type LocalMesh,
-} from './mesh/local-mesh.ts';
-import { describeStage } from './canary/analysis.ts';
-import { isRunning, isUnfinished, readRollout, rolloutServices } from './canary/state.ts';
-import { planOf } from './canary/view.ts';
-import { summariseVirtualServices, type RoutedService } from './mesh/route-summary.ts';
-import { workloadFigures, type WorkloadFigures } from './mesh/workload-figures.ts';
+} from '../mesh-client/local-mesh.ts';
+import { describeStage } from '../mesh-client/canary/analysis.ts';
+import {
+  isRunning,
+  isUnfinished,
+  readRollout,
+  rolloutServices,
+} from '../mesh-client/canary/state.ts';
+import { planOf } from '../mesh-client/canary/describe.ts';
+import {
+  summariseVirtualServices,
+  type RoutedService,
+} from '../mesh-client/routes/route-summary.ts';
+import {
+  workloadFigures,
+  type WorkloadFigures,
+} from '../mesh-client/prometheus/workload-figures.ts';
 
 export const STATUS_USAGE = `Usage: quizmesh status [--window SECONDS] [--config DIR] [--json]
 

@@ -1,8 +1,6 @@
-// The seam between this benchmark and the local mesh. The mesh side lives in `mesh/bench-target.ts`
-// (owned by the mesh, not by the benchmark) and exports `startMeshForBench`; until that file exists
-// the mesh column reads "not available yet" and no number is made up for it.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The seam between this benchmark and the local mesh: `mesh-process.ts` starts one mesh process
+// for the hop; this file checks what it hands back, so a broken hop fails loudly.
+import { startMeshForBench } from './mesh-process.ts';
 
 /** Base URLs of the two upstream versions, like `http://127.0.0.1:40123` (no trailing slash). */
 export interface Upstreams {
@@ -34,13 +32,6 @@ export interface MeshUnderTest {
   start(upstreams: Upstreams): Promise<MeshHandle>;
 }
 
-/** The mesh has not provided `mesh/bench-target.ts` yet: expected, not a failure. */
-export class MeshNotWiredError extends Error {
-  override name = 'MeshNotWiredError';
-}
-
-const benchTarget = new URL('../../mesh/bench-target.ts', import.meta.url);
-
 function asHandle(value: unknown): MeshHandle {
   const handle = value as Partial<MeshHandle> | null;
   if (
@@ -60,16 +51,6 @@ function asHandle(value: unknown): MeshHandle {
 
 export const localMesh: MeshUnderTest = {
   async start(upstreams) {
-    if (!existsSync(fileURLToPath(benchTarget))) {
-      throw new MeshNotWiredError('local mesh not wired yet: mesh/bench-target.ts does not exist');
-    }
-    const module = (await import(benchTarget.href)) as { startMeshForBench?: unknown };
-    if (typeof module.startMeshForBench !== 'function') {
-      throw new MeshNotWiredError(
-        'local mesh not wired yet: mesh/bench-target.ts does not export startMeshForBench',
-      );
-    }
-    const start = module.startMeshForBench as (upstreams: Upstreams) => Promise<unknown>;
-    return asHandle(await start(upstreams));
+    return asHandle(await startMeshForBench(upstreams));
   },
 };

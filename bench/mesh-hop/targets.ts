@@ -3,7 +3,7 @@
 // reason instead of numbers.
 import { trackPid } from './children.ts';
 import { haproxyVersion, installHint, startHaproxy } from './haproxy.ts';
-import { localMesh, MeshNotWiredError, type MeshHandle, type Upstreams } from './mesh-target.ts';
+import { localMesh, type MeshHandle, type Upstreams } from './mesh-target.ts';
 import { startNodeProxy } from './node-proxy.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -69,9 +69,6 @@ export async function startTargets(
         },
       };
     }).catch((error: unknown) => {
-      if (error instanceof MeshNotWiredError) {
-        return { name: 'mesh', unavailable: 'not available yet', detail: error.message };
-      }
       process.exitCode = 1;
       return { name: 'mesh', unavailable: 'failed to start', detail: String(error) };
     }),

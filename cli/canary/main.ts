@@ -3,13 +3,27 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { readRuntimeState, type RuntimeState } from '../../local/runtime-state.ts';
-import { findLocalMesh, quizmeshHome } from '../mesh/local-mesh.ts';
-import { describeRouteRequest } from '../mesh/route-request.ts';
-import { describeStage, finalRoute, firstStage, stageRoute, stagesOf } from './analysis.ts';
-import { localMeshMetrics, prometheusMetrics, type CanaryMetrics } from './metrics.ts';
+import { findLocalMesh, quizmeshHome } from '../../mesh-client/local-mesh.ts';
+import { describeRouteRequest } from '../../mesh-client/routes/route-request.ts';
+import {
+  describeStage,
+  finalRoute,
+  firstStage,
+  stageRoute,
+  stagesOf,
+} from '../../mesh-client/canary/analysis.ts';
+import {
+  localMeshMetrics,
+  prometheusMetrics,
+  type CanaryMetrics,
+} from '../../mesh-client/canary/metrics.ts';
 import { CANARY_USAGE, parseCanaryOptions, readCanaryArgs, type CanaryOptions } from './options.ts';
-import { runRollout } from './rollout.ts';
-import { clusterTarget, localTarget, type RouteTarget } from './route-target.ts';
+import { runRollout } from '../../mesh-client/canary/rollout.ts';
+import {
+  clusterTarget,
+  localTarget,
+  type RouteTarget,
+} from '../../mesh-client/canary/route-target.ts';
 import { runStatus } from './status.ts';
 import {
   isRunning,
@@ -18,8 +32,9 @@ import {
   saveRollout,
   type Phase,
   type Rollout,
-} from './state.ts';
-import { createRolloutView, describeCriteria, formatSummary, planOf } from './view.ts';
+} from '../../mesh-client/canary/state.ts';
+import { describeCriteria, formatSummary, planOf } from '../../mesh-client/canary/describe.ts';
+import { createRolloutView } from './view.ts';
 
 const EXIT: Record<Phase, number> = {
   promoted: 0,

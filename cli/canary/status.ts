@@ -1,8 +1,14 @@
 // `quizmesh canary status [service]`: the rollouts kept in QUIZMESH_HOME/canary, each with where it
 // is, its checks and what can be done next.
-import { describeStage } from './analysis.ts';
-import { isRunning, isUnfinished, readRollout, rolloutServices, type Rollout } from './state.ts';
-import { describeCriteria, formatCheck, planOf } from './view.ts';
+import { describeStage } from '../../mesh-client/canary/analysis.ts';
+import {
+  isRunning,
+  isUnfinished,
+  readRollout,
+  rolloutServices,
+  type Rollout,
+} from '../../mesh-client/canary/state.ts';
+import { describeCriteria, formatCheck, planOf } from '../../mesh-client/canary/describe.ts';
 
 export function runStatus(home: string, service: string | undefined, json: boolean): number {
   const services = service === undefined ? rolloutServices(home) : [service];

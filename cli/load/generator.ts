@@ -6,9 +6,10 @@ import type { LoadOptions } from './options.ts';
 import { play } from './play.ts';
 import type { PlayContext } from './play.ts';
 import { generatePlayers } from './players.ts';
-import { randomIndex, seededRandom } from './seeded-random.ts';
+import { randomIndex } from './random-draws.ts';
 import { LoadStats } from './stats.ts';
 import type { LiveSnapshot, LoadSummary } from './stats.ts';
+import { seededRandom } from '../../services/kit/seeded-random.ts';
 
 export type LoadPlan = Omit<LoadOptions, 'quiet' | 'json'>;
 

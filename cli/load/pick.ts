@@ -2,8 +2,8 @@
 // (`red-fox-snow` for "a red fox asleep in the snow"), so word overlap with the description finds
 // the right one; a real crowd is not perfect, so players follow it only most of the time and the
 // score and `correct` counts the site reports stay realistic.
-import type { Random } from './seeded-random.ts';
-import { randomIndex } from './seeded-random.ts';
+import type { Random } from '../../services/kit/seeded-random.ts';
+import { randomIndex } from './random-draws.ts';
 import type { Round } from './quiz-api.ts';
 
 export const DEFAULT_ACCURACY = 0.7;

@@ -2,12 +2,12 @@
 // for the round, so a slow or failing round service shows up in the answer count too, as it would
 // for real users.
 import { answerResultSchema, parseBody, playerHeader, roundSchema } from './quiz-api.ts';
-import type { Random } from './seeded-random.ts';
 import { pickImage } from './pick.ts';
 import type { Endpoint, LoadStats, PlayResult } from './stats.ts';
 import { timedRequest } from './timed-request.ts';
 import type { TimedResponse } from './timed-request.ts';
 import type { z } from 'zod';
+import type { Random } from '../../services/kit/seeded-random.ts';
 
 export interface PlayContext {
   baseUrl: string;

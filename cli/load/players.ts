@@ -1,7 +1,8 @@
 // Player names for the simulated traffic. The mix is deliberate: one quiz version mishandles names
 // outside Latin-1, so about one play in five must carry such a name for that bug to show up in the
 // error rate, while most traffic still looks like the ordinary case.
-import { seededRandom, shuffled } from './seeded-random.ts';
+import { seededRandom } from '../../services/kit/seeded-random.ts';
+import { shuffled } from './random-draws.ts';
 
 /** Plain ASCII and accented names that Latin-1 (ISO-8859-1) can still hold. */
 const LATIN1_NAMES = [

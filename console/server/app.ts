@@ -5,22 +5,22 @@
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { errorMessage } from '../../cli/mesh/fetch-error.ts';
+import { errorMessage } from '../../mesh-client/fetch-error.ts';
 import { HttpError, parseInput } from '../../services/kit/errors.ts';
 import { traceIdPath } from '../../tracestore/query-params.ts';
-import { toDot } from '../graph/dot.ts';
-import { markNPlusOne } from '../graph/n-plus-one.ts';
-import { renderSvg } from '../graph/render-svg.ts';
-import type { ServiceGraph } from '../graph/service-graph.ts';
-import type { NPlusOneFinding } from '../traces/n-plus-one.ts';
-import { summarizeTrace, type TraceSummary } from '../traces/trace-summary.ts';
-import { buildWaterfall, type Waterfall } from '../traces/waterfall.ts';
+import { toDot } from '../../mesh-client/graph/dot.ts';
+import { markNPlusOne } from '../../mesh-client/graph/n-plus-one.ts';
+import { renderSvg } from '../../mesh-client/graph/render-svg.ts';
+import type { ServiceGraph } from '../../mesh-client/graph/service-graph.ts';
+import type { NPlusOneFinding } from '../../mesh-client/traces/n-plus-one.ts';
+import { summarizeTrace, type TraceSummary } from '../../mesh-client/traces/trace-summary.ts';
+import { buildWaterfall, type Waterfall } from '../../mesh-client/traces/waterfall.ts';
 import { routeChangeBody, routeRequestOf } from './route-change.ts';
 import { readRollouts } from './rollouts.ts';
 import { routableServices } from './routes-in-force.ts';
 import { sameMachineOnly, securityHeaders } from './security.ts';
 import type { ConsoleSources } from './sources.ts';
-import { RECENT_WINDOW, type RecentFinding } from './trace-reader.ts';
+import { RECENT_WINDOW, type RecentFinding } from '../../mesh-client/traces/trace-reader.ts';
 
 /** GET /api/graph */
 export interface GraphAnswer {

@@ -1,15 +1,15 @@
 // The console's routes on a cluster: the namespace's VirtualServices listed through the Kubernetes
 // API and shown as local mode's are (routes-in-force.ts), each service's versions being the subsets
 // its DestinationRule defines; a change computed, checked and sent as a merge patch of spec.http by
-// the same code as `quizmesh canary --cluster` (cli/mesh/istio-cluster.ts).
+// the same code as `quizmesh canary --cluster` (mesh-client/istio-cluster.ts).
 import { z } from 'zod';
 import {
   kubeReason,
   RouteRefused,
   subsetsOf,
   type IstioCluster,
-} from '../../cli/mesh/istio-cluster.ts';
-import { describeRouteRequest } from '../../cli/mesh/route-request.ts';
+} from '../../mesh-client/istio-cluster.ts';
+import { describeRouteRequest } from '../../mesh-client/routes/route-request.ts';
 import { declaredMeshTopology } from '../../local/mesh-topology.ts';
 import { virtualService } from '../../mesh/config/schema.ts';
 import { describeIssues } from '../../services/kit/config.ts';

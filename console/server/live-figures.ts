@@ -2,8 +2,11 @@
 // someone looks, so the graph and the RED table show rates over the last ~10 s as Prometheus'
 // rate() would, without a Prometheus. Scraping stops a minute after the last look: an idle console
 // costs the mesh nothing.
-import { parsePrometheusText, type Sample } from '../../cli/mesh/prometheus-text.ts';
-import { workloadFigures, type WorkloadFigures } from '../../cli/mesh/workload-figures.ts';
+import { parsePrometheusText, type Sample } from '../../mesh-client/prometheus/prometheus-text.ts';
+import {
+  workloadFigures,
+  type WorkloadFigures,
+} from '../../mesh-client/prometheus/workload-figures.ts';
 
 export interface Scrape {
   /** Epoch milliseconds, when the answer arrived. */

@@ -2,11 +2,11 @@
 // someone looks), traces from the trace store, routes from the mesh admin and mesh-config/. Local
 // mode's own console process and `quizmesh console` without --cluster both start from here.
 import { resolve } from 'node:path';
-import { scrapeStats } from '../../cli/mesh/local-mesh.ts';
+import { scrapeStats } from '../../mesh-client/local-mesh.ts';
 import { createLiveFigures } from './live-figures.ts';
 import { localRouting, type ConsoleSources } from './sources.ts';
 import { statsFigures } from './stats-figures.ts';
-import { createTraceReader } from './trace-reader.ts';
+import { createTraceReader } from '../../mesh-client/traces/trace-reader.ts';
 
 export interface LocalModeUrls {
   statsUrl: string;

@@ -2,9 +2,13 @@
 // window long enough to hold several scrapes, as Kiali asks them. The graph is the same query as
 // `quizmesh graph --prometheus`; RED is asked per destination service and version of the
 // destination sidecars' reports (reporter="destination"), as the local RED table computes it.
-import { promString, queryVector, type VectorSample } from '../../cli/mesh/prometheus-query.ts';
-import { buildServiceGraph } from '../graph/service-graph.ts';
-import { fetchRequestRates } from '../graph/prometheus-rates.ts';
+import {
+  promString,
+  queryVector,
+  type VectorSample,
+} from '../../mesh-client/prometheus/prometheus-query.ts';
+import { buildServiceGraph } from '../../mesh-client/graph/service-graph.ts';
+import { fetchRequestRates } from '../../mesh-client/graph/prometheus-rates.ts';
 import { workloadKey } from './live-figures.ts';
 import type { MeshFigures, RedAnswer } from './sources.ts';
 

@@ -1,9 +1,14 @@
 // The rollouts `quizmesh canary` keeps in QUIZMESH_HOME/canary, as the console shows them: where
 // each is among its stages, each check's figures and verdict, and what was decided. Read from the
 // state files on every look; the console keeps nothing of its own.
-import { describeStage, stagesOf, type Stage } from '../../cli/canary/analysis.ts';
-import { isRunning, readRollout, rolloutServices, type Rollout } from '../../cli/canary/state.ts';
-import { describeCriteria, formatCheck, planOf } from '../../cli/canary/view.ts';
+import { describeStage, stagesOf, type Stage } from '../../mesh-client/canary/analysis.ts';
+import {
+  isRunning,
+  readRollout,
+  rolloutServices,
+  type Rollout,
+} from '../../mesh-client/canary/state.ts';
+import { describeCriteria, formatCheck, planOf } from '../../mesh-client/canary/describe.ts';
 
 export interface RolloutView {
   service: string;

@@ -2,13 +2,13 @@
 // request checked by the same rules, the whole folder validated as the mesh loads it, the file
 // replaced atomically, and the running mesh's answer awaited. The outcome is an HTTP answer.
 import { z } from 'zod';
-import { planRoute, writeRoute } from '../../cli/mesh/apply-route.ts';
+import { planRoute, writeRoute } from '../../mesh-client/routes/apply-route.ts';
 import {
   describeRouteRequest,
   parseRouteRequest,
   type ParsedRouteRequest,
   type RouteRequest,
-} from '../../cli/mesh/route-request.ts';
+} from '../../mesh-client/routes/route-request.ts';
 import { formatFinding } from '../../mesh/config/findings.ts';
 
 /** POST /api/routes/:service; the rules beyond types are parseRouteRequest's. */

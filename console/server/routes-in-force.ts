@@ -3,13 +3,13 @@
 // writes (header routes, then a weighted split), the weights and header routes themselves, to fill
 // the form that changes them. Read here from local mode's mesh; cluster-routes.ts builds the same
 // view from a cluster's VirtualServices.
-import { configInForce, meshStatus } from '../../cli/mesh/local-mesh.ts';
-import type { HeaderRoute, WeightedVersion } from '../../cli/mesh/route-request.ts';
+import { configInForce, meshStatus } from '../../mesh-client/local-mesh.ts';
+import type { HeaderRoute, WeightedVersion } from '../../mesh-client/routes/route-request.ts';
 import {
   summariseHttpRoute,
   summariseVirtualServices,
   type RoutedService,
-} from '../../cli/mesh/route-summary.ts';
+} from '../../mesh-client/routes/route-summary.ts';
 import { declaredMeshTopology } from '../../local/mesh-topology.ts';
 import { formatFinding } from '../../mesh/config/findings.ts';
 import type { HttpRoute, VirtualServiceResource } from '../../mesh/config/schema.ts';

@@ -2,12 +2,12 @@
 // and admin, its trace store, mesh-config/. A cluster, as `istioctl dashboard kiali` is used:
 // Prometheus, Zipkin and the namespace's VirtualServices through the Kubernetes API. The HTTP API
 // (app.ts) is the same for both; rollouts are QUIZMESH_HOME's state files either way.
-import type { WorkloadFigures } from '../../cli/mesh/workload-figures.ts';
-import type { RouteRequest } from '../../cli/mesh/route-request.ts';
-import type { ServiceGraph } from '../graph/service-graph.ts';
+import type { WorkloadFigures } from '../../mesh-client/prometheus/workload-figures.ts';
+import type { RouteRequest } from '../../mesh-client/routes/route-request.ts';
+import type { ServiceGraph } from '../../mesh-client/graph/service-graph.ts';
 import { changeRoute, type RouteChangeAnswer } from './route-change.ts';
 import { readRoutesInForce, type RoutesView } from './routes-in-force.ts';
-import type { TraceReader } from './trace-reader.ts';
+import type { TraceReader } from '../../mesh-client/traces/trace-reader.ts';
 
 export interface GraphFigures {
   graph: ServiceGraph;

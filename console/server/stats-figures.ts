@@ -1,7 +1,7 @@
 // The graph's and the RED table's figures in local mode: from the mesh's own stats endpoint,
 // scraped while someone looks (live-figures.ts), each rate taken between two scrapes.
-import { workloadFiguresWithMedian } from '../../cli/mesh/workload-figures.ts';
-import { serviceGraphFromScrapes } from '../graph/scrape-rates.ts';
+import { workloadFiguresWithMedian } from '../../mesh-client/prometheus/workload-figures.ts';
+import { serviceGraphFromScrapes } from '../../mesh-client/graph/scrape-rates.ts';
 import { rateHistory, workloadKey, type LiveFigures } from './live-figures.ts';
 import type { MeshFigures } from './sources.ts';
 

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { parsePrometheusText } from '../../cli/mesh/prometheus-text.ts';
+import { parsePrometheusText } from '../../mesh-client/prometheus/prometheus-text.ts';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
 import { meshConfigCopy } from '../support/mesh-config.ts';
 import { playRounds, type RoundTraffic } from '../support/quiz-traffic.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { createTraceReader } from '../../console/server/trace-reader.ts';
+import { createTraceReader } from '../../mesh-client/traces/trace-reader.ts';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
 import { meshConfigCopy } from '../support/mesh-config.ts';
 import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';

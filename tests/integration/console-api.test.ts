@@ -9,8 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { rolloutDir, saveRollout, type Rollout } from '../../cli/canary/state.ts';
-import { summariseHttpRoute } from '../../cli/mesh/route-summary.ts';
+import { rolloutDir, saveRollout, type Rollout } from '../../mesh-client/canary/state.ts';
+import { summariseHttpRoute } from '../../mesh-client/routes/route-summary.ts';
 import type {
   GraphAnswer,
   RedAnswer,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { prometheusMetrics } from '../../cli/canary/metrics.ts';
+import { prometheusMetrics } from '../../mesh-client/canary/metrics.ts';
 import { DASHBOARDS } from '../../grafana/src/dashboards.ts';
 import {
   dashboardVariables,

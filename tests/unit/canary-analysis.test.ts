@@ -12,7 +12,7 @@ import {
   type Check,
   type Decision,
   type Stage,
-} from '../../cli/canary/analysis.ts';
+} from '../../mesh-client/canary/analysis.ts';
 
 const plan: CanaryPlan = {
   service: 'quiz',

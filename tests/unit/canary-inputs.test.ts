@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { canaryQueries } from '../../cli/canary/metrics.ts';
+import { canaryQueries } from '../../mesh-client/canary/metrics.ts';
 import { parseCanaryOptions, readCanaryArgs } from '../../cli/canary/options.ts';
 import {
   readRollout,
@@ -13,7 +13,7 @@ import {
   rolloutServices,
   saveRollout,
   type Rollout,
-} from '../../cli/canary/state.ts';
+} from '../../mesh-client/canary/state.ts';
 import { emittedMetrics, promqlProblems } from '../support/emitted-metrics.ts';
 
 function parse(argv: string[]) {

@@ -6,7 +6,7 @@ import {
   describeRouteRequest,
   parseRouteRequest,
   type ParsedRouteRequest,
-} from '../../cli/mesh/route-request.ts';
+} from '../../mesh-client/routes/route-request.ts';
 
 const message = (parsed: ParsedRouteRequest): string => (parsed.ok ? 'ok' : parsed.message);
 

@@ -2,8 +2,8 @@
 // window, as rate() and histogram_quantile(rate()) would give them, from destination reports only.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parsePrometheusText } from '../../cli/mesh/prometheus-text.ts';
-import { workloadFigures } from '../../cli/mesh/workload-figures.ts';
+import { parsePrometheusText } from '../../mesh-client/prometheus/prometheus-text.ts';
+import { workloadFigures } from '../../mesh-client/prometheus/workload-figures.ts';
 
 const BOUNDS = ['5', '25', '50', '+Inf'];
 

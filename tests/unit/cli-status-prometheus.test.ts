@@ -2,7 +2,7 @@
 // the mesh's own /stats/prometheus output as prom-client writes it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parsePrometheusText } from '../../cli/mesh/prometheus-text.ts';
+import { parsePrometheusText } from '../../mesh-client/prometheus/prometheus-text.ts';
 import { Counter, Histogram, Registry } from 'prom-client';
 
 describe('parsePrometheusText', () => {

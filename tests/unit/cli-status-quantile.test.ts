@@ -2,7 +2,7 @@
 // bucket the rank falls in, linear interpolation inside it, and Prometheus' answers at the edges.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { histogramQuantile, type Bucket } from '../../cli/mesh/histogram-quantile.ts';
+import { histogramQuantile, type Bucket } from '../../mesh-client/prometheus/histogram-quantile.ts';
 
 // 10 observations: 2 at most 10 ms, 4 more up to 20 ms, 3 more up to 50 ms, 1 above 50 ms.
 const TEN: Bucket[] = [

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { summariseVirtualServices } from '../../cli/mesh/route-summary.ts';
+import { summariseVirtualServices } from '../../mesh-client/routes/route-summary.ts';
 import { declaredMeshTopology } from '../../local/mesh-topology.ts';
 import { loadMeshConfig } from '../../mesh/config/load.ts';
 

@@ -2,9 +2,9 @@
 // by health and N+1, stable text, and names from metric labels kept as text however hostile.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { quoted, toDot } from '../../console/graph/dot.ts';
-import { renderSvg } from '../../console/graph/render-svg.ts';
-import { buildServiceGraph, type RequestRate } from '../../console/graph/service-graph.ts';
+import { quoted, toDot } from '../../mesh-client/graph/dot.ts';
+import { renderSvg } from '../../mesh-client/graph/render-svg.ts';
+import { buildServiceGraph, type RequestRate } from '../../mesh-client/graph/service-graph.ts';
 import { sourceCallLabels } from '../support/istio-call-labels.ts';
 
 /** istio_requests_total rates between `app version` workloads; `gateway` is the ingress. */

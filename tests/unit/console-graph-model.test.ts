@@ -3,15 +3,15 @@
 // health per edge; N+1 findings from traces put on their edges.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parsePrometheusText, type Sample } from '../../cli/mesh/prometheus-text.ts';
-import { markNPlusOne } from '../../console/graph/n-plus-one.ts';
-import { serviceGraphFromScrapes } from '../../console/graph/scrape-rates.ts';
+import { parsePrometheusText, type Sample } from '../../mesh-client/prometheus/prometheus-text.ts';
+import { markNPlusOne } from '../../mesh-client/graph/n-plus-one.ts';
+import { serviceGraphFromScrapes } from '../../mesh-client/graph/scrape-rates.ts';
 import {
   buildServiceGraph,
   type GraphEdge,
   type RequestRate,
   type ServiceGraph,
-} from '../../console/graph/service-graph.ts';
+} from '../../mesh-client/graph/service-graph.ts';
 import { declaredMeshTopology } from '../../local/mesh-topology.ts';
 import { callLabels, identityOf, INGRESS_GATEWAY } from '../../mesh/proxy/identity.ts';
 import { createIstioMetrics, type IstioMetrics } from '../../mesh/telemetry/istio-metrics.ts';

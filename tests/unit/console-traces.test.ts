@@ -4,12 +4,12 @@
 // cluster. A v1 round has 173 spans (54 descriptions calls), a v3 round 14, an answer 8.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findMeshCalls } from '../../console/traces/mesh-calls.ts';
-import { findNPlusOne } from '../../console/traces/n-plus-one.ts';
-import { filterTraceSummaries } from '../../console/traces/trace-filter.ts';
-import { summarizeTrace, summarizeTraces } from '../../console/traces/trace-summary.ts';
-import { buildWaterfall } from '../../console/traces/waterfall.ts';
-import { parseTrace, parseTraceList } from '../../console/traces/zipkin-input.ts';
+import { findMeshCalls } from '../../mesh-client/traces/mesh-calls.ts';
+import { findNPlusOne } from '../../mesh-client/traces/n-plus-one.ts';
+import { filterTraceSummaries } from '../../mesh-client/traces/trace-filter.ts';
+import { summarizeTrace, summarizeTraces } from '../../mesh-client/traces/trace-summary.ts';
+import { buildWaterfall } from '../../mesh-client/traces/waterfall.ts';
+import { parseTrace, parseTraceList } from '../../mesh-client/traces/zipkin-input.ts';
 import type { Span } from '../../tracestore/span.ts';
 
 /** Epoch microseconds, in the range local mode's traces had. */

@@ -9,7 +9,7 @@ import { generatePlayers, isOutsideLatin1 } from '../../cli/load/players.ts';
 import { formatProgressLine } from '../../cli/load/progress.ts';
 import type { Round } from '../../cli/load/quiz-api.ts';
 import { RecentCounter, RecentLatency } from '../../cli/load/recent-window.ts';
-import { seededRandom } from '../../cli/load/seeded-random.ts';
+import { seededRandom } from '../../services/kit/seeded-random.ts';
 
 function parsedOptions(argv: string[], env: NodeJS.ProcessEnv = {}): LoadOptions {
   const parsed = parseLoadOptions(argv, env);

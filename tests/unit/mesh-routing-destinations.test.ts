@@ -8,7 +8,7 @@ import { LoadBalancer } from '../../mesh/routing/load-balancer.ts';
 import { buildSubsetTable, resolveDestination, type Cluster } from '../../mesh/routing/subsets.ts';
 import { pickWeighted } from '../../mesh/routing/weighted.ts';
 // The load generator's seeded PRNG: the same draws on every run.
-import { seededRandom as seeded } from '../../cli/load/seeded-random.ts';
+import { seededRandom as seeded } from '../../services/kit/seeded-random.ts';
 
 const services: MeshService[] = [
   { name: 'quiz', namespace: 'quiz', port: 8080 },

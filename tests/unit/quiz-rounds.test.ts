@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Description } from '../../services/contracts/descriptions.ts';
 import { composeRound } from '../../services/quiz/rounds.ts';
-// The load generator's seeded PRNG: the same draws on every run.
-import { seededRandom as seeded } from '../../cli/load/seeded-random.ts';
+// The shared seeded PRNG: the same draws on every run.
+import { seededRandom as seeded } from '../../services/kit/seeded-random.ts';
 
 const row = (id: string, ...labels: string[]): Description => ({
   id,

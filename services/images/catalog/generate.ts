@@ -1,18 +1,19 @@
-// Generates the quiz image catalog: one small hand-composed SVG scene per entry, plus
-// ../catalog.json (ids and titles) and ../../descriptions/descriptions.json (descriptions and
-// labels), so the three always agree. Run from anywhere: `node services/images/catalog/generate.ts`.
+// Generates the images service's catalog: one small hand-composed SVG scene per entry, plus
+// ../catalog.json (ids and titles), so the two always agree. Run from anywhere:
+// `node services/images/catalog/generate.ts`. Each scene's description and labels are the
+// descriptions service's data, kept in services/descriptions/descriptions.json: a new scene needs
+// an entry there too, and tests/unit/catalog.test.ts fails until both services list the same ids.
 // `--sheet FILE` also writes a contact sheet of every scene, for looking at them all at once.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
+import { seededRandom } from '../../kit/seeded-random.ts';
 
 type Attrs = Record<string, string | number>;
 
 interface Scene {
   id: string;
   title: string;
-  description: string;
-  labels: string[];
   /** Draws the scene; `u` makes an element id unique to this scene (for gradients and symbols). */
   draw: (u: (name: string) => string) => string;
 }
@@ -53,18 +54,6 @@ const line = (x1: number, y1: number, x2: number, y2: number, color: string, wid
 const group = (transform: string, ...children: string[]) =>
   `<g transform="${transform}">${children.join('')}</g>`;
 
-/** Deterministic pseudo-random numbers (mulberry32), so the output is the same on every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function starPoints(cx: number, cy: number, outer: number, inner: number, n: number): string {
   const pts: string[] = [];
   for (let i = 0; i < n * 2; i++) {
@@ -97,7 +86,7 @@ function dots(
   color: string,
   size: number,
 ): string {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const [x0, y0, x1, y1] = box;
   let d = '';
   for (let i = 0; i < n; i++) d += `M${fmt(x0 + r() * (x1 - x0))} ${fmt(y0 + r() * (y1 - y0))}h0`;
@@ -108,7 +97,7 @@ const flakes = (n: number, seed: number, maxY = 118) => dots(n, seed, [2, 2, 158
 
 /** Slanted rain streaks. */
 function rain(n: number, seed: number, color: string, box: [number, number, number, number]) {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const [x0, y0, x1, y1] = box;
   let d = '';
   for (let i = 0; i < n; i++)
@@ -186,8 +175,6 @@ const scenes: Scene[] = [
   {
     id: 'red-fox-snow',
     title: 'Red fox in the snow',
-    description: 'a red fox curled up asleep in the snow',
-    labels: ['fox', 'animal', 'snow', 'winter', 'red'],
     draw: () =>
       sky('#c9dcee') +
       path('M0 72Q80 58 160 72V120H0Z', '#fff') +
@@ -214,8 +201,6 @@ const scenes: Scene[] = [
   {
     id: 'sailboat-sunny-sea',
     title: 'Sailboat on a sunny sea',
-    description: 'a sailboat on a blue sea under a yellow sun',
-    labels: ['boat', 'sea', 'summer', 'sun', 'blue'],
     draw: () =>
       sky('#8fd3ff') +
       sun(128, 26, 13) +
@@ -235,8 +220,6 @@ const scenes: Scene[] = [
   {
     id: 'cactus-desert-sunset',
     title: 'Cactus at sunset',
-    description: 'a green cactus in the desert at sunset',
-    labels: ['cactus', 'plant', 'desert', 'sunset', 'green'],
     draw: (u) =>
       gradientSky(u('sky'), ['#5b2a86', '#f0644c', '#ffc457']) +
       circle(118, 80, 20, '#ffe066') +
@@ -252,8 +235,6 @@ const scenes: Scene[] = [
   {
     id: 'black-cat-roof-moon',
     title: 'Black cat on a roof',
-    description: 'a black cat on a red roof under the moon',
-    labels: ['cat', 'animal', 'pet', 'night', 'moon', 'black'],
     draw: () =>
       sky('#1b2447') +
       stars(26, 4, 80) +
@@ -274,8 +255,6 @@ const scenes: Scene[] = [
   {
     id: 'snowman-top-hat',
     title: 'Snowman with a top hat',
-    description: 'a snowman with a carrot nose and a top hat',
-    labels: ['snowman', 'snow', 'winter', 'white'],
     draw: () => {
       const o = { stroke: '#a9bccf', 'stroke-width': 1.5 };
       return (
@@ -304,8 +283,6 @@ const scenes: Scene[] = [
   {
     id: 'lighthouse-night',
     title: 'Lighthouse at night',
-    description: 'a lighthouse shining its beam over the sea at night',
-    labels: ['lighthouse', 'building', 'sea', 'night'],
     draw: () =>
       sky('#14213d') +
       stars(30, 6, 80) +
@@ -329,8 +306,6 @@ const scenes: Scene[] = [
   {
     id: 'red-rocket-space',
     title: 'Rocket in space',
-    description: 'a red rocket flying past the stars and a ringed planet',
-    labels: ['rocket', 'space', 'stars', 'red', 'vehicle'],
     draw: () =>
       sky('#0b0f2a') +
       stars(45, 7, 118) +
@@ -356,10 +331,8 @@ const scenes: Scene[] = [
   {
     id: 'apple-tree',
     title: 'Apple tree',
-    description: 'a leafy green tree full of red apples',
-    labels: ['tree', 'plant', 'fruit', 'red', 'summer'],
     draw: () => {
-      const r = rng(8);
+      const r = seededRandom(8);
       let apples = '';
       for (let i = 0; i < 13; i++) {
         const a = r() * Math.PI * 2;
@@ -385,10 +358,8 @@ const scenes: Scene[] = [
   {
     id: 'autumn-tree-leaves',
     title: 'Autumn tree',
-    description: 'a tree dropping orange leaves on an autumn day',
-    labels: ['tree', 'plant', 'autumn', 'orange', 'leaf'],
     draw: () => {
-      const r = rng(9);
+      const r = seededRandom(9);
       let leaves = '';
       for (let i = 0; i < 12; i++) {
         const x = 8 + r() * 144;
@@ -416,8 +387,6 @@ const scenes: Scene[] = [
   {
     id: 'whale-spouting-ocean',
     title: 'Whale spouting',
-    description: 'a blue whale spouting water in the ocean',
-    labels: ['whale', 'animal', 'sea', 'blue'],
     draw: () =>
       sky('#aee2ff') +
       cloud(126, 22, 0.8) +
@@ -438,8 +407,6 @@ const scenes: Scene[] = [
   {
     id: 'hot-air-balloon',
     title: 'Hot air balloon',
-    description: 'a striped hot air balloon floating among white clouds',
-    labels: ['balloon', 'sky', 'clouds', 'vehicle'],
     draw: () =>
       sky('#87ceeb') +
       cloud(28, 40, 1) +
@@ -455,10 +422,8 @@ const scenes: Scene[] = [
   {
     id: 'city-skyline-night',
     title: 'City skyline at night',
-    description: 'tall city skyscrapers with lit windows at night',
-    labels: ['city', 'building', 'night', 'skyscraper'],
     draw: () => {
-      const r = rng(12);
+      const r = seededRandom(12);
       const towers: [number, number, number, string][] = [
         [4, 56, 26, '#2b2d42'],
         [32, 24, 24, '#3d405b'],
@@ -490,8 +455,6 @@ const scenes: Scene[] = [
   {
     id: 'snowy-mountain-peaks',
     title: 'Snowy mountains',
-    description: 'snowy mountain peaks above a dark pine forest',
-    labels: ['mountain', 'snow', 'pine', 'forest', 'winter'],
     draw: () => {
       let trees = '';
       for (let i = 0; i < 9; i++) trees += pine(8 + i * 18, 112 - (i % 2) * 4, 30 + (i % 3) * 6);
@@ -511,8 +474,6 @@ const scenes: Scene[] = [
   {
     id: 'yellow-duck-pond',
     title: 'Duck on a pond',
-    description: 'a yellow duck swimming on a little pond',
-    labels: ['duck', 'bird', 'animal', 'pond', 'yellow'],
     draw: () =>
       sky('#bde7ff') +
       ground(66, '#7ccf5a') +
@@ -531,8 +492,6 @@ const scenes: Scene[] = [
   {
     id: 'red-car-road',
     title: 'Red car',
-    description: 'a red car driving along a country road',
-    labels: ['car', 'vehicle', 'road', 'red'],
     draw: () =>
       sky('#a7d8ff') +
       sun(136, 22, 8) +
@@ -555,8 +514,6 @@ const scenes: Scene[] = [
   {
     id: 'green-tractor-field',
     title: 'Green tractor',
-    description: 'a green tractor ploughing a brown farm field',
-    labels: ['tractor', 'vehicle', 'farm', 'green', 'field'],
     draw: () =>
       sky('#b8e0f6') +
       cloud(30, 24, 0.8) +
@@ -575,8 +532,6 @@ const scenes: Scene[] = [
   {
     id: 'red-barn-field',
     title: 'Red barn',
-    description: 'a big red barn in a green field with a fence',
-    labels: ['barn', 'building', 'farm', 'red', 'field'],
     draw: () =>
       sky('#a8dcff') +
       cloud(130, 26, 0.9) +
@@ -595,8 +550,6 @@ const scenes: Scene[] = [
   {
     id: 'penguin-ice-floe',
     title: 'Penguin on the ice',
-    description: 'a penguin standing on a floating ice floe',
-    labels: ['penguin', 'bird', 'animal', 'ice', 'sea'],
     draw: () =>
       sky('#dff3ff') +
       rect(0, 80, W, 40, '#2c7da0') +
@@ -621,8 +574,6 @@ const scenes: Scene[] = [
   {
     id: 'palm-tree-island',
     title: 'Palm tree island',
-    description: 'a palm tree on a tiny sandy island',
-    labels: ['palm', 'tree', 'island', 'beach', 'sea', 'summer'],
     draw: () => {
       const frond = (d: string) => path(d, '#2d9c4a');
       return (
@@ -648,8 +599,6 @@ const scenes: Scene[] = [
   {
     id: 'sunflower-field',
     title: 'Sunflowers',
-    description: 'tall yellow sunflowers under a clear blue sky',
-    labels: ['sunflower', 'flower', 'plant', 'summer', 'yellow'],
     draw: () => {
       const flower = (x: number, y: number, r: number) =>
         stroke(`M${fmt(x)} ${fmt(y)}V120`, '#3a7d2c', 3.5) +
@@ -673,8 +622,6 @@ const scenes: Scene[] = [
   {
     id: 'rainbow-green-hills',
     title: 'Rainbow over hills',
-    description: 'a rainbow over green hills after the rain',
-    labels: ['rainbow', 'rain', 'hill', 'spring', 'green'],
     draw: () => {
       const colors = ['#e63946', '#f77f00', '#ffd60a', '#52b788', '#3a86ff', '#7b2cbf'];
       let arcs = '';
@@ -697,8 +644,6 @@ const scenes: Scene[] = [
   {
     id: 'red-umbrella-rain',
     title: 'Red umbrella in the rain',
-    description: 'a red umbrella sheltering from the falling rain',
-    labels: ['umbrella', 'object', 'rain', 'red'],
     draw: () =>
       sky('#8d99ae') +
       rain(50, 22, '#dbe7f3', [0, 0, 164, 120]) +
@@ -715,8 +660,6 @@ const scenes: Scene[] = [
   {
     id: 'owl-full-moon',
     title: 'Owl under the moon',
-    description: 'a brown owl on a branch under a full moon',
-    labels: ['owl', 'bird', 'animal', 'night', 'moon', 'brown'],
     draw: () =>
       sky('#1d2951') +
       stars(24, 24, 90) +
@@ -741,8 +684,6 @@ const scenes: Scene[] = [
   {
     id: 'goldfish-bowl',
     title: 'Goldfish bowl',
-    description: 'an orange goldfish swimming in a round glass bowl',
-    labels: ['goldfish', 'fish', 'animal', 'pet', 'orange'],
     draw: () =>
       sky('#f6efe2') +
       rect(0, 104, W, 16, '#a06a3b') +
@@ -767,8 +708,6 @@ const scenes: Scene[] = [
   {
     id: 'birthday-cake-candles',
     title: 'Birthday cake',
-    description: 'a pink birthday cake with three lit candles',
-    labels: ['cake', 'food', 'party', 'pink', 'birthday'],
     draw: () => {
       let candles = '';
       for (const x of [62, 80, 98]) {
@@ -798,8 +737,6 @@ const scenes: Scene[] = [
   {
     id: 'pepperoni-pizza',
     title: 'Pepperoni pizza',
-    description: 'a round pizza topped with pepperoni and basil',
-    labels: ['pizza', 'food', 'meal', 'cheese'],
     draw: () => {
       let pep = '';
       const spots: [number, number][] = [
@@ -831,8 +768,6 @@ const scenes: Scene[] = [
   {
     id: 'steam-train-bridge',
     title: 'Steam train on a bridge',
-    description: 'a steam train crossing a stone bridge over a river',
-    labels: ['train', 'vehicle', 'bridge', 'railway', 'river'],
     draw: () => {
       let arches = '';
       for (const x of [6, 46, 86, 126]) {
@@ -872,8 +807,6 @@ const scenes: Scene[] = [
   {
     id: 'pyramids-desert-sun',
     title: 'Pyramids',
-    description: 'three pyramids in the sand under a hot sun',
-    labels: ['pyramid', 'desert', 'sand', 'ancient', 'sun'],
     draw: () =>
       sky('#fde2a4') +
       sun(34, 26, 14) +
@@ -890,8 +823,6 @@ const scenes: Scene[] = [
   {
     id: 'erupting-volcano',
     title: 'Erupting volcano',
-    description: 'a volcano erupting with glowing red lava',
-    labels: ['volcano', 'mountain', 'lava', 'fire', 'red'],
     draw: () =>
       sky('#3d2c3e') +
       circle(56, 22, 14, '#6c5b6e') +
@@ -912,8 +843,6 @@ const scenes: Scene[] = [
   {
     id: 'tent-campfire-stars',
     title: 'Camping at night',
-    description: 'a tent beside a campfire under the stars',
-    labels: ['tent', 'camping', 'fire', 'forest', 'night', 'stars'],
     draw: () =>
       sky('#0f1b33') +
       stars(40, 30, 60) +
@@ -933,8 +862,6 @@ const scenes: Scene[] = [
   {
     id: 'stone-castle-hill',
     title: 'Castle on a hill',
-    description: 'a grey stone castle with flags on a hill',
-    labels: ['castle', 'building', 'grey', 'flag', 'hill'],
     draw: () => {
       const merlons = (x: number, y: number, n: number) => {
         let d = '';
@@ -963,8 +890,6 @@ const scenes: Scene[] = [
   {
     id: 'windmill-tulip-field',
     title: 'Windmill and tulips',
-    description: 'a windmill behind rows of red tulips',
-    labels: ['windmill', 'tulip', 'flower', 'spring'],
     draw: (u) => {
       const t = u('t');
       let field = '';
@@ -1000,8 +925,6 @@ const scenes: Scene[] = [
   {
     id: 'purple-butterfly-flower',
     title: 'Butterfly on a flower',
-    description: 'a purple butterfly resting on a pink flower',
-    labels: ['butterfly', 'insect', 'animal', 'flower', 'purple'],
     draw: () => {
       let petals = '';
       for (let i = 0; i < 6; i++) {
@@ -1032,8 +955,6 @@ const scenes: Scene[] = [
   {
     id: 'ladybug-green-leaf',
     title: 'Ladybug on a leaf',
-    description: 'a red ladybug with black spots on a green leaf',
-    labels: ['ladybug', 'insect', 'animal', 'leaf', 'red'],
     draw: () =>
       sky('#f1faee') +
       path('M10 110C20 40 90 10 150 12C140 70 90 110 10 110Z', '#52b788') +
@@ -1059,8 +980,6 @@ const scenes: Scene[] = [
   {
     id: 'ufo-beam-night',
     title: 'Flying saucer',
-    description: 'a flying saucer with a green alien beaming light at night',
-    labels: ['ufo', 'alien', 'night', 'green'],
     draw: () =>
       sky('#0b1026') +
       stars(40, 32, 110) +
@@ -1079,8 +998,6 @@ const scenes: Scene[] = [
   {
     id: 'cherry-blossom-tree',
     title: 'Cherry blossom',
-    description: 'a cherry tree covered in pink spring blossom',
-    labels: ['tree', 'blossom', 'spring', 'pink', 'plant'],
     draw: () =>
       sky('#e6f4ff') +
       ground(98, '#a7d98b') +
@@ -1100,8 +1017,6 @@ const scenes: Scene[] = [
   {
     id: 'red-spotted-mushrooms',
     title: 'Red mushrooms',
-    description: 'red mushrooms with white spots on the forest floor',
-    labels: ['mushroom', 'forest', 'autumn', 'red'],
     draw: () => {
       const shroom = (x: number, base: number, s: number) =>
         group(
@@ -1130,8 +1045,6 @@ const scenes: Scene[] = [
   {
     id: 'yellow-submarine',
     title: 'Yellow submarine',
-    description: 'a yellow submarine exploring deep under the sea',
-    labels: ['submarine', 'vehicle', 'sea', 'underwater', 'yellow'],
     draw: (u) =>
       gradientSky(u('sea'), ['#48cae4', '#0077b6', '#023e8a']) +
       poly('20,0 40,0 70,120 40,120', '#fff', { opacity: 0.08 }) +
@@ -1153,8 +1066,6 @@ const scenes: Scene[] = [
   {
     id: 'purple-octopus-seabed',
     title: 'Octopus',
-    description: 'a purple octopus on the sea floor among seaweed',
-    labels: ['octopus', 'animal', 'sea', 'underwater', 'purple'],
     draw: () =>
       sky('#0a4f8f') +
       path('M0 104Q40 96 80 104T160 102V120H0Z', '#d9b26f') +
@@ -1177,8 +1088,6 @@ const scenes: Scene[] = [
   {
     id: 'red-crab-beach',
     title: 'Crab on the beach',
-    description: 'a red crab walking across a sandy beach',
-    labels: ['crab', 'animal', 'beach', 'sand', 'red', 'summer'],
     draw: () =>
       sky('#9be3ff') +
       rect(0, 40, W, 24, '#2a9df4') +
@@ -1205,8 +1114,6 @@ const scenes: Scene[] = [
   {
     id: 'pink-ice-cream-cone',
     title: 'Ice cream cone',
-    description: 'a pink scoop of ice cream in a waffle cone',
-    labels: ['icecream', 'dessert', 'food', 'pink', 'sweet'],
     draw: () =>
       sky('#bde0fe') +
       dots(12, 41, [6, 6, 154, 114], '#fff', 6) +
@@ -1223,8 +1130,6 @@ const scenes: Scene[] = [
   {
     id: 'steaming-coffee-mug',
     title: 'Coffee mug',
-    description: 'a steaming mug of hot black coffee',
-    labels: ['coffee', 'drink', 'mug', 'brown', 'hot'],
     draw: () =>
       sky('#f1e3d3') +
       rect(0, 98, W, 22, '#8b5e3c') +
@@ -1244,8 +1149,6 @@ const scenes: Scene[] = [
   {
     id: 'blue-bicycle-park',
     title: 'Blue bicycle',
-    description: 'a blue bicycle parked on a path in the park',
-    labels: ['bicycle', 'vehicle', 'park', 'blue'],
     draw: () =>
       sky('#cfefff') +
       ground(80, '#7ccf5a') +
@@ -1264,8 +1167,6 @@ const scenes: Scene[] = [
   {
     id: 'airplane-above-clouds',
     title: 'Airplane above the clouds',
-    description: 'a white airplane flying high above the clouds',
-    labels: ['airplane', 'vehicle', 'sky', 'clouds', 'white'],
     draw: () =>
       sky('#3d8fd4') +
       cloud(20, 106, 1.6) +
@@ -1286,8 +1187,6 @@ const scenes: Scene[] = [
   {
     id: 'kite-windy-sky',
     title: 'Kite in the wind',
-    description: 'a colourful kite flying high on a windy day',
-    labels: ['kite', 'toy', 'wind', 'sky', 'hill'],
     draw: () =>
       sky('#89c2d9') +
       cloud(34, 26, 0.8) +
@@ -1307,8 +1206,6 @@ const scenes: Scene[] = [
   {
     id: 'green-frog-lily-pad',
     title: 'Frog on a lily pad',
-    description: 'a green frog sitting on a lily pad',
-    labels: ['frog', 'animal', 'pond', 'green'],
     draw: () =>
       sky('#2f7d8c') +
       ellipse(40, 30, 20, 5, 'none', { stroke: '#5aa5b3', 'stroke-width': 1.5 }) +
@@ -1333,8 +1230,6 @@ const scenes: Scene[] = [
   {
     id: 'log-cabin-snowy-night',
     title: 'Cabin in the snow',
-    description: 'a log cabin with a glowing window on a snowy night',
-    labels: ['cabin', 'house', 'snow', 'winter', 'night'],
     draw: () =>
       sky('#1c2541') +
       stars(30, 44, 60) +
@@ -1358,8 +1253,6 @@ const scenes: Scene[] = [
   {
     id: 'christmas-tree-presents',
     title: 'Christmas tree',
-    description: 'a decorated christmas tree with presents and a gold star',
-    labels: ['christmas', 'tree', 'winter', 'holiday', 'presents'],
     draw: () =>
       sky('#f4e9d8') +
       rect(0, 100, W, 20, '#a0522d') +
@@ -1386,8 +1279,6 @@ const scenes: Scene[] = [
   {
     id: 'jack-o-lantern-night',
     title: "Jack-o'-lantern",
-    description: 'a carved pumpkin glowing on halloween night',
-    labels: ['pumpkin', 'halloween', 'autumn', 'orange', 'night'],
     draw: () =>
       sky('#24123f') +
       stars(18, 46, 50) +
@@ -1410,8 +1301,6 @@ const scenes: Scene[] = [
   {
     id: 'white-rabbit-meadow',
     title: 'White rabbit',
-    description: 'a white rabbit sitting in a meadow of daisies',
-    labels: ['rabbit', 'animal', 'spring', 'white', 'meadow', 'flower'],
     draw: () => {
       const daisy = (x: number, y: number) => circle(x, y, 5, '#fff') + circle(x, y, 2, '#ffd60a');
       return (
@@ -1448,8 +1337,6 @@ const scenes: Scene[] = [
   {
     id: 'elephant-savanna',
     title: 'Elephant on the savanna',
-    description: 'a grey elephant beside an acacia tree on the savanna',
-    labels: ['elephant', 'animal', 'savanna', 'grey', 'africa'],
     draw: () =>
       sky('#fcd5a5') +
       sun(30, 24, 11, false) +
@@ -1471,8 +1358,6 @@ const scenes: Scene[] = [
   {
     id: 'brown-dog-red-ball',
     title: 'Dog with a ball',
-    description: 'a brown dog running after a red ball on the grass',
-    labels: ['dog', 'animal', 'pet', 'brown', 'ball'],
     draw: () =>
       sky('#bfe6ff') +
       cloud(36, 24, 0.8) +
@@ -1493,8 +1378,6 @@ const scenes: Scene[] = [
   {
     id: 'acoustic-guitar',
     title: 'Acoustic guitar',
-    description: 'a wooden acoustic guitar with music notes',
-    labels: ['guitar', 'music', 'instrument', 'brown'],
     draw: () =>
       sky('#2a9d8f') +
       group(
@@ -1517,8 +1400,6 @@ const scenes: Scene[] = [
   {
     id: 'bee-hive-honey',
     title: 'Bees and a beehive',
-    description: 'striped bees buzzing around a hanging beehive',
-    labels: ['bee', 'insect', 'animal', 'honey', 'yellow'],
     draw: () => {
       const bee = (x: number, y: number) =>
         ellipse(x - 3, y - 7, 5, 4, '#e0f7ff', { opacity: 0.9 }) +
@@ -1575,10 +1456,6 @@ async function main(): Promise<void> {
   await writeJson(
     new URL('../catalog.json', import.meta.url),
     scenes.map(({ id, title }) => ({ id, title })),
-  );
-  await writeJson(
-    new URL('../../descriptions/descriptions.json', import.meta.url),
-    scenes.map(({ id, description, labels }) => ({ id, description, labels })),
   );
   console.log(`wrote ${rendered.length} scenes`);
 

@@ -7,10 +7,10 @@
 //    which is what rate() over that window would compute.
 import { MESH_NAMESPACE } from '../../mesh/config/topology.ts';
 import type { VersionFigures } from './analysis.ts';
-import { scrapeStats } from '../mesh/local-mesh.ts';
-import { parsePrometheusText, type Sample } from '../mesh/prometheus-text.ts';
-import { promString, queryVector } from '../mesh/prometheus-query.ts';
-import { workloadFigures } from '../mesh/workload-figures.ts';
+import { scrapeStats } from '../local-mesh.ts';
+import { parsePrometheusText, type Sample } from '../prometheus/prometheus-text.ts';
+import { promString, queryVector } from '../prometheus/prometheus-query.ts';
+import { workloadFigures } from '../prometheus/workload-figures.ts';
 
 export interface CanaryMetrics {
   kind: 'prometheus' | 'local-mesh';

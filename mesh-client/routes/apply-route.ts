@@ -7,7 +7,7 @@ import { declaredMeshTopology } from '../../local/mesh-topology.ts';
 import { formatFinding } from '../../mesh/config/findings.ts';
 import { loadMeshSources, type MeshSource } from '../../mesh/config/load.ts';
 import { readConfigFolder, writeFileAtomically } from './config-folder.ts';
-import { findLocalMesh, waitForApply, type ApplyOutcome } from './local-mesh.ts';
+import { findLocalMesh, waitForApply, type ApplyOutcome } from '../local-mesh.ts';
 import type { RouteRequest } from './route-request.ts';
 import { editRoutes, type RouteEdit } from './virtual-service-file.ts';
 

@@ -8,8 +8,8 @@ import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1
 import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import type { RouteRequest } from './route-request.ts';
-import { editRoutes } from './virtual-service-file.ts';
+import type { RouteRequest } from './routes/route-request.ts';
+import { editRoutes } from './routes/virtual-service-file.ts';
 
 const GROUP = 'networking.istio.io';
 const VERSION = 'v1';

@@ -1,7 +1,7 @@
 // istio_requests_total rates from two scrapes of the mesh's Prometheus endpoint, as rate() over the
 // same window would give them, for when no Prometheus runs.
-import { counterIncreases } from '../../cli/mesh/counter-increase.ts';
-import type { Sample } from '../../cli/mesh/prometheus-text.ts';
+import { counterIncreases } from '../prometheus/counter-increase.ts';
+import type { Sample } from '../prometheus/prometheus-text.ts';
 import { buildServiceGraph, type RequestRate, type ServiceGraph } from './service-graph.ts';
 
 const REQUESTS = 'istio_requests_total';

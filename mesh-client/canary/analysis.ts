@@ -2,7 +2,7 @@
 // success rate and p99 are checked; a passing check advances the weight by one step (promoting
 // once max weight has passed a check), a failing one holds the weight and counts, and reaching the
 // threshold of failed checks rolls back. Pure: the loop that waits and applies lives in rollout.ts.
-import type { HeaderRoute, RouteRequest } from '../mesh/route-request.ts';
+import type { HeaderRoute, RouteRequest } from '../routes/route-request.ts';
 
 export interface CanaryPlan {
   service: string;

@@ -1,6 +1,6 @@
 // istio_requests_total rates from Prometheus: one instant query through its HTTP API, summed by the
 // labels the graph reads, and the answer checked before anything uses it.
-import { queryVector, vectorFromAnswer } from '../../cli/mesh/prometheus-query.ts';
+import { queryVector, vectorFromAnswer } from '../prometheus/prometheus-query.ts';
 import type { RequestRate } from './service-graph.ts';
 
 /** The labels buildServiceGraph reads: nodes, the reporter, and the response code. */

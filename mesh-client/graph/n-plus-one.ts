@@ -1,5 +1,5 @@
 // N+1 calls found in traces (a caller calling the same downstream app 10 times or more for one
-// request), put on the graph's edges. The trace analysis finds them (console/traces/n-plus-one.ts);
+// request), put on the graph's edges. The trace analysis finds them (mesh-client/traces/n-plus-one.ts);
 // the graph only shows them, from the same findings.
 import type { NPlusOneFinding } from '../traces/n-plus-one.ts';
 import {

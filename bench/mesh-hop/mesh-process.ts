@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePorts } from '../local/ports.ts';
-import { meshTopology } from '../local/mesh-topology.ts';
-import type { MeshPlan } from './plan.ts';
+import { freePorts } from '../../local/ports.ts';
+import { meshTopology } from '../../local/mesh-topology.ts';
+import type { MeshPlan } from '../../mesh/plan.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const CONFIG = `apiVersion: networking.istio.io/v1
 kind: VirtualService

@@ -4,12 +4,12 @@
 // spec.http changes (a JSON merge patch replaces that list whole), computed by the same rewrite
 // in ../mesh/istio-cluster.ts, which the console's cluster mode shares.
 import { formatFinding } from '../../mesh/config/findings.ts';
-import { planRoute, writeRoute } from '../mesh/apply-route.ts';
-import { connectIstioCluster, kubeReason, type ClusterOptions } from '../mesh/istio-cluster.ts';
-import { describeRouteRequest, type RouteRequest } from '../mesh/route-request.ts';
-import { routesOf } from '../mesh/route-summary.ts';
+import { planRoute, writeRoute } from '../routes/apply-route.ts';
+import { connectIstioCluster, kubeReason, type ClusterOptions } from '../istio-cluster.ts';
+import { describeRouteRequest, type RouteRequest } from '../routes/route-request.ts';
+import { routesOf } from '../routes/route-summary.ts';
 
-export type { ClusterOptions } from '../mesh/istio-cluster.ts';
+export type { ClusterOptions } from '../istio-cluster.ts';
 
 export type AppliedRoute = { ok: true; note: string } | { ok: false; message: string };
 

@@ -3,10 +3,10 @@
 // N+1 loops of the last few seconds for the graph. Answers are kept for a moment, so that several
 // pages refreshing together ask Zipkin once.
 import type { Span } from '../../tracestore/span.ts';
-import type { NPlusOneFinding } from '../traces/n-plus-one.ts';
-import { filterTraceSummaries, type TraceFilter } from '../traces/trace-filter.ts';
-import { summarizeTraces, type TraceSummary } from '../traces/trace-summary.ts';
-import { parseTrace, parseTraceList } from '../traces/zipkin-input.ts';
+import type { NPlusOneFinding } from './n-plus-one.ts';
+import { filterTraceSummaries, type TraceFilter } from './trace-filter.ts';
+import { summarizeTraces, type TraceSummary } from './trace-summary.ts';
+import { parseTrace, parseTraceList } from './zipkin-input.ts';
 
 export interface TraceListQuery extends TraceFilter {
   /** How many of the latest matching traces Zipkin is asked for. */

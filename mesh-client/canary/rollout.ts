@@ -4,8 +4,8 @@
 // a route being applied is finished first, so the config on disk and in the mesh is never half a
 // step.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorMessage } from '../mesh/fetch-error.ts';
-import { describeRouteRequest, type RouteRequest } from '../mesh/route-request.ts';
+import { errorMessage } from '../fetch-error.ts';
+import { describeRouteRequest, type RouteRequest } from '../routes/route-request.ts';
 import {
   checkCanary,
   decide,
@@ -17,8 +17,17 @@ import {
 } from './analysis.ts';
 import type { CanaryMetrics } from './metrics.ts';
 import type { RouteTarget } from './route-target.ts';
-import type { Phase, Rollout } from './state.ts';
-import { planOf, type RolloutView } from './view.ts';
+import type { CheckRecord, Phase, Rollout } from './state.ts';
+import { planOf } from './describe.ts';
+
+/** What the rollout tells whoever watches it (the terminal, a test). */
+export interface RolloutView {
+  started(rollout: Rollout, where: string, metrics: string): void;
+  applied(rollout: Rollout, what: string, note: string): void;
+  waiting(secondsLeft: number): void;
+  checked(rollout: Rollout, check: CheckRecord): void;
+  finished(rollout: Rollout): void;
+}
 
 export interface RolloutDeps {
   target: RouteTarget;

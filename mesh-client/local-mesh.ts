@@ -3,10 +3,10 @@
 // was killed leaves its state file behind).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { readRuntimeState } from '../../local/runtime-state.ts';
-import type { Finding } from '../../mesh/config/findings.ts';
-import type { MeshConfig } from '../../mesh/config/schema.ts';
-import { parsePrometheusText, type Sample } from './prometheus-text.ts';
+import { readRuntimeState } from '../local/runtime-state.ts';
+import type { Finding } from '../mesh/config/findings.ts';
+import type { MeshConfig } from '../mesh/config/schema.ts';
+import { parsePrometheusText, type Sample } from './prometheus/prometheus-text.ts';
 
 export interface LocalMesh {
   adminUrl: string;
