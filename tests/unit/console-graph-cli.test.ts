@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { requestRatesFromAnswer, requestRatesQuery } from '../../mesh-client/graph/prometheus-rates.ts';
+import {
+  requestRatesFromAnswer,
+  requestRatesQuery,
+} from '../../mesh-client/graph/prometheus-rates.ts';
 import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
 import { standInLocalMode, type StandIn } from '../support/stand-in-local-mode.ts';
 import { sourceCallLabels } from '../support/istio-call-labels.ts';
