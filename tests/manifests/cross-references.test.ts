@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
+import { parse } from 'yaml';
 import { byKind, OVERLAYS, readSkaffold, render, ROOT, type Resource } from './rendered.ts';
 
 interface Container {
@@ -159,13 +160,15 @@ describe('cross-references in every overlay', () => {
   );
 
   it(
-    'namespace quiz has sidecar injection, and everything but mesh-wide Telemetry lives in it',
+    'namespace quiz has sidecar injection, and all but mesh-wide Telemetry and gateway discovery live in it',
     each((resources, dir) => {
       const ns = byKind(resources, 'Namespace').find((n) => n.metadata.name === 'quiz');
       assert.equal(ns?.metadata.labels?.['istio-injection'], 'enabled');
       for (const r of resources) {
         if (r.kind === 'Namespace') continue;
-        const expected = r.kind === 'Telemetry' ? 'istio-system' : 'quiz';
+        const inIstioSystem =
+          r.kind === 'Telemetry' || r.metadata.name === 'prometheus-gateway-discovery';
+        const expected = inIstioSystem ? 'istio-system' : 'quiz';
         assert.equal(r.metadata.namespace, expected, `${dir}: ${r.kind}/${r.metadata.name}`);
       }
     }),
@@ -235,5 +238,18 @@ describe('grafana', () => {
         `datasource ${String(host)}:${String(port)}`,
       );
     }
+  });
+
+  it("the Prometheus datasource's timeInterval is the cluster Prometheus's scrape interval", () => {
+    // Grafana sizes $__rate_interval from timeInterval; smaller than the real interval, rate()
+    // windows hold one sample and every rate panel is empty.
+    const datasources = parse(
+      readFileSync(dir('provisioning/datasources/datasources.yaml'), 'utf8'),
+    ) as { datasources: { type: string; jsonData?: { timeInterval?: string } }[] };
+    const prometheus = datasources.datasources.find((d) => d.type === 'prometheus');
+    const config = parse(readFileSync(`${ROOT}/k8s/base/observability/prometheus.yml`, 'utf8')) as {
+      global: { scrape_interval: string };
+    };
+    assert.equal(prometheus?.jsonData?.timeInterval, config.global.scrape_interval);
   });
 });

@@ -76,7 +76,7 @@ describe('containers', () => {
     }
   });
 
-  it('quiz services carry the Prometheus scrape annotations for port 8080 /metrics', () => {
+  it('quiz services carry the scrape annotations for 8080 /metrics and send spans past the sidecar', () => {
     for (const [dir, resources] of rendered) {
       for (const d of byKind(resources, 'Deployment')) {
         const template = (d.spec as { template: Resource }).template;
@@ -87,6 +87,7 @@ describe('containers', () => {
             'prometheus.io/scrape': 'true',
             'prometheus.io/port': '8080',
             'prometheus.io/path': '/metrics',
+            'traffic.sidecar.istio.io/excludeOutboundPorts': '9411',
           },
           `${dir}: ${d.metadata.name}`,
         );
