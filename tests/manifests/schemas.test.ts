@@ -124,7 +124,7 @@ describe('skaffold.yaml', () => {
     const schemaPath = fileURLToPath(SKAFFOLD_SCHEMA_URL);
     assert.ok(
       existsSync(schemaPath),
-      `skaffold's schema is missing: expected ${schemaPath} (../shared/schemas/ next to the repo)`,
+      `skaffold's schema is missing: expected ${schemaPath} (see tests/manifests/schemas/README.md)`,
     );
     const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as object;
     const ajv = new Ajv({ strict: false, allErrors: true });
