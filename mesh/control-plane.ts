@@ -2,6 +2,7 @@
 // watches the folder and applies a change within a second; a change that does not validate is
 // refused with file, field and reason, and the snapshot in force stays.
 import { watch, type FSWatcher } from 'node:fs';
+import type { Logger } from '../services/kit/logger.ts';
 import { loadMeshConfig, type Finding } from './config/load.ts';
 import type { MeshConfig } from './config/schema.ts';
 import type { MeshTopology } from './config/topology.ts';
@@ -36,7 +37,7 @@ const DEBOUNCE_MS = 150;
 export function startControlPlane(
   dir: string,
   topology: MeshTopology,
-  log: (message: string) => void,
+  log: Pick<Logger, 'info' | 'warn'>,
 ): ControlPlane {
   const first = loadMeshConfig(dir, topology);
   if (!first.ok) throw new Error(`mesh-config refused:\n${formatFindings(first.errors)}`);
@@ -56,7 +57,7 @@ export function startControlPlane(
     const result = loadMeshConfig(dir, topology);
     if (!result.ok) {
       status = { ...status, rejected: { at: new Date().toISOString(), errors: result.errors } };
-      log(
+      log.warn(
         `mesh-config change refused, generation ${snapshot.generation} stays in force:\n${formatFindings(result.errors)}`,
       );
       return false;
@@ -72,7 +73,7 @@ export function startControlPlane(
       warnings: result.warnings,
     };
     for (const listener of listeners) listener(snapshot);
-    log(`mesh-config generation ${snapshot.generation} applied`);
+    log.info(`mesh-config generation ${snapshot.generation} applied`);
     return true;
   };
 

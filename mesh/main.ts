@@ -3,32 +3,36 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { z } from 'zod';
-import { loadConfig } from '../services/kit/config.ts';
+import { baseConfigSchema, loadConfig } from '../services/kit/config.ts';
+import { createLogger } from '../services/kit/logger.ts';
 import { adminHandler, statsHandler } from './admin.ts';
 import { startControlPlane } from './control-plane.ts';
 import { meshPlanSchema, type MeshPlan } from './plan.ts';
 import { compileConfig, type CompiledConfig } from './proxy/compiled-config.ts';
-import {
-  createRequestHandler,
-  createUpstreamState,
-  type DataPlane,
-} from './proxy/handle-request.ts';
+import type { DataPlane } from './proxy/data-plane.ts';
+import { createRequestHandler } from './proxy/handle-request.ts';
 import { identityOf, INGRESS_GATEWAY } from './proxy/identity.ts';
+import { createUpstreamPool } from './proxy/upstream-pool.ts';
 import { LoadBalancer } from './routing/load-balancer.ts';
 import { createIstioMetrics } from './telemetry/istio-metrics.ts';
 import { createProxySpans } from './telemetry/proxy-spans.ts';
 
-const settings = loadConfig(z.object({ MESH_PLAN_FILE: z.string().min(1) }));
+const settings = loadConfig(
+  baseConfigSchema.pick({ SERVICE_VERSION: true, LOG_LEVEL: true }).extend({
+    SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('mesh'),
+    MESH_PLAN_FILE: z.string().min(1),
+  }),
+);
+const logger = createLogger({
+  service: settings.SERVICE_NAME,
+  version: settings.SERVICE_VERSION,
+  level: settings.LOG_LEVEL,
+});
 const plan: MeshPlan = meshPlanSchema.parse(
   JSON.parse(readFileSync(settings.MESH_PLAN_FILE, 'utf8')),
 );
-const log = (message: string): void => {
-  process.stdout.write(
-    `${JSON.stringify({ time: new Date().toISOString(), service: 'mesh', msg: message })}\n`,
-  );
-};
 
-const controlPlane = startControlPlane(plan.configDir, plan.topology, log);
+const controlPlane = startControlPlane(plan.configDir, plan.topology, logger);
 let compiled: CompiledConfig = compileConfig(1, controlPlane.current().config, plan.topology);
 const spans = createProxySpans(plan.zipkinUrl, compiled.samplingPercentage);
 controlPlane.onApply((snapshot) => {
@@ -42,6 +46,8 @@ const plane: DataPlane = {
   metrics: createIstioMetrics(),
   spans,
   balancer: new LoadBalancer(),
+  upstreams: createUpstreamPool(),
+  logger,
   random: Math.random,
   now: Date.now,
 };
@@ -62,9 +68,8 @@ const ingressGateway = (): string => {
     ? `${gateway.metadata.namespace ?? 'quiz'}/${gateway.metadata.name}`
     : 'no-gateway';
 };
-const upstreams = createUpstreamState();
 listen(
-  createRequestHandler(plane, upstreams, { source: INGRESS_GATEWAY, gateway: ingressGateway }),
+  createRequestHandler(plane, { source: INGRESS_GATEWAY, gateway: ingressGateway }),
   plan.ingress,
 );
 for (const outbound of plan.outbound) {
@@ -73,7 +78,7 @@ for (const outbound of plan.outbound) {
   if (!instance || !service)
     throw new Error(`plan: listener for unknown ${outbound.source} → ${outbound.service}`);
   listen(
-    createRequestHandler(plane, upstreams, {
+    createRequestHandler(plane, {
       source: identityOf(instance),
       gateway: () => 'mesh',
       service,
@@ -89,7 +94,7 @@ listen(
   })),
   plan.admin,
 );
-log(
+logger.info(
   `listening: ingress ${plan.ingress.host}:${plan.ingress.port}, ${plan.outbound.length} outbound listeners`,
 );
 

@@ -2,6 +2,7 @@
 // already buffered (retries resend it); the response is handed back unread, to be streamed.
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { MeshInstance } from '../config/topology.ts';
+import type { UpstreamOutcome } from '../routing/upstream-outcome.ts';
 
 export type AttemptOutcome =
   | { kind: 'response'; response: IncomingMessage }
@@ -67,4 +68,25 @@ export function attemptUpstream(
     });
     upstream.end(request.body);
   });
+}
+
+/**
+ * A try's outcome as the retry policy and the outlier detector read it. `perTryTimeout`: the
+ * deadline that fired was the per-try timeout, which is retriable, and not the route's overall
+ * timeout, which is reported as the 504 it answers.
+ */
+export function toUpstreamOutcome(
+  outcome: AttemptOutcome,
+  perTryTimeout: boolean,
+): UpstreamOutcome {
+  switch (outcome.kind) {
+    case 'response':
+      return { status: outcome.response.statusCode ?? 502 };
+    case 'connect-failure':
+      return { connectFailure: true };
+    case 'reset':
+      return { reset: true };
+    case 'timeout':
+      return perTryTimeout ? { timedOut: true } : { status: 504 };
+  }
 }

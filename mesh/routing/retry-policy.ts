@@ -99,15 +99,6 @@ export function retryDecision(
   return triesSoFar <= policy.attempts ? 'retry' : 'limit-exceeded';
 }
 
-/** True when another try should follow the `triesSoFar`-th one. */
-export function shouldRetry(
-  policy: RetryPolicy,
-  outcome: UpstreamOutcome,
-  triesSoFar: number,
-): boolean {
-  return retryDecision(policy, outcome, triesSoFar) === 'retry';
-}
-
 /**
  * Envoy's pause before retry number `retry` (1 for the first retry): fully jittered exponential
  * back-off, uniform in [0, (2^retry - 1) × base), never above 10 × base (base 25ms by default).

@@ -6,6 +6,7 @@ import { decideFault } from '../../mesh/routing/fault.ts';
 import {
   formatResponseFlags,
   LOCAL_REPLY_STATUS,
+  RBAC_DENIED,
   rbacDeniedDetails,
   RESPONSE_FLAGS,
 } from '../../mesh/routing/response-flags.ts';
@@ -14,7 +15,6 @@ import {
   retryBackoffMs,
   retryDecision,
   retryPolicyOf,
-  shouldRetry,
   type RetryPolicy,
 } from '../../mesh/routing/retry-policy.ts';
 
@@ -35,9 +35,9 @@ const policyOn = (retryOn: string, attempts = 2): RetryPolicy =>
   retryPolicyOf(route({ retries: { attempts, retryOn } }));
 
 /** How many tries a request makes when every try ends with `outcome`. */
-function triesUntilDone(policy: RetryPolicy, outcome: Parameters<typeof shouldRetry>[1]): number {
+function triesUntilDone(policy: RetryPolicy, outcome: Parameters<typeof retryDecision>[1]): number {
   let tries = 1;
-  while (shouldRetry(policy, outcome, tries)) tries++;
+  while (retryDecision(policy, outcome, tries) === 'retry') tries++;
   return tries;
 }
 
@@ -51,8 +51,8 @@ describe('retry policy', () => {
   });
 
   it('the default policy does not retry a 503 the app answered (Istio removed it in 2024)', () => {
-    assert.equal(shouldRetry(DEFAULT_RETRY_POLICY, { status: 503 }, 1), false);
-    assert.equal(shouldRetry(DEFAULT_RETRY_POLICY, { reset: true }, 1), false);
+    assert.equal(retryDecision(DEFAULT_RETRY_POLICY, { status: 503 }, 1), 'no-retry');
+    assert.equal(retryDecision(DEFAULT_RETRY_POLICY, { reset: true }, 1), 'no-retry');
   });
 
   it('retries attempts: 3 means up to 4 tries', () => {
@@ -68,20 +68,21 @@ describe('retry policy', () => {
   it('attempts without retryOn keep the default conditions', () => {
     const policy = retryPolicyOf(route({ retries: { attempts: 5, perTryTimeout: '250ms' } }));
     assert.equal(triesUntilDone(policy, { connectFailure: true }), 6);
-    assert.equal(shouldRetry(policy, { status: 503 }, 1), false);
+    assert.equal(retryDecision(policy, { status: 503 }, 1), 'no-retry');
     assert.equal(policy.perTryTimeoutMs, 250);
   });
 
   it('retryOn 5xx retries a 503 but not a 404', () => {
     const policy = policyOn('5xx');
-    assert.equal(shouldRetry(policy, { status: 503 }, 1), true);
-    assert.equal(shouldRetry(policy, { status: 404 }, 1), false);
+    assert.equal(retryDecision(policy, { status: 503 }, 1), 'retry');
+    assert.equal(retryDecision(policy, { status: 404 }, 1), 'no-retry');
   });
 
   it('gateway-error does not retry a 500, but retries 502, 503 and 504', () => {
     const policy = policyOn('gateway-error');
-    assert.equal(shouldRetry(policy, { status: 500 }, 1), false);
-    for (const status of [502, 503, 504]) assert.equal(shouldRetry(policy, { status }, 1), true);
+    assert.equal(retryDecision(policy, { status: 500 }, 1), 'no-retry');
+    for (const status of [502, 503, 504])
+      assert.equal(retryDecision(policy, { status }, 1), 'retry');
   });
 
   it('5xx and gateway-error also retry resets, failed connections and per-try timeouts', () => {
@@ -89,8 +90,8 @@ describe('retry policy', () => {
       const policy = policyOn(retryOn);
       for (const outcome of [{ reset: true }, { connectFailure: true }, { timedOut: true }]) {
         assert.equal(
-          shouldRetry(policy, outcome, 1),
-          true,
+          retryDecision(policy, outcome, 1),
+          'retry',
           `${retryOn} ${JSON.stringify(outcome)}`,
         );
       }
@@ -99,24 +100,24 @@ describe('retry policy', () => {
 
   it('connect-failure retries only connections that failed', () => {
     const policy = policyOn('connect-failure');
-    assert.equal(shouldRetry(policy, { connectFailure: true }, 1), true);
-    assert.equal(shouldRetry(policy, { reset: true }, 1), false);
-    assert.equal(shouldRetry(policy, { timedOut: true }, 1), false);
-    assert.equal(shouldRetry(policy, { status: 503 }, 1), false);
+    assert.equal(retryDecision(policy, { connectFailure: true }, 1), 'retry');
+    assert.equal(retryDecision(policy, { reset: true }, 1), 'no-retry');
+    assert.equal(retryDecision(policy, { timedOut: true }, 1), 'no-retry');
+    assert.equal(retryDecision(policy, { status: 503 }, 1), 'no-retry');
   });
 
   it('reset retries any reset, a failed connection and a per-try timeout, but no status', () => {
     const policy = policyOn('reset');
-    assert.equal(shouldRetry(policy, { reset: true }, 1), true);
-    assert.equal(shouldRetry(policy, { connectFailure: true }, 1), true);
-    assert.equal(shouldRetry(policy, { timedOut: true }, 1), true);
-    assert.equal(shouldRetry(policy, { status: 503 }, 1), false);
+    assert.equal(retryDecision(policy, { reset: true }, 1), 'retry');
+    assert.equal(retryDecision(policy, { connectFailure: true }, 1), 'retry');
+    assert.equal(retryDecision(policy, { timedOut: true }, 1), 'retry');
+    assert.equal(retryDecision(policy, { status: 503 }, 1), 'no-retry');
   });
 
   it('retriable-4xx retries a 409 and no other 4xx', () => {
     const policy = policyOn('retriable-4xx');
-    assert.equal(shouldRetry(policy, { status: 409 }, 1), true);
-    assert.equal(shouldRetry(policy, { status: 429 }, 1), false);
+    assert.equal(retryDecision(policy, { status: 409 }, 1), 'retry');
+    assert.equal(retryDecision(policy, { status: 429 }, 1), 'no-retry');
   });
 
   it('a retriable outcome with no retry left is URX: the retry limit was exceeded', () => {
@@ -216,5 +217,6 @@ describe('response flags', () => {
     );
     assert.equal(rbacDeniedDetails({}), 'rbac_access_denied_matched_policy[none]');
     assert.ok(!(Object.values(RESPONSE_FLAGS) as readonly string[]).includes('RBAC'));
+    assert.deepEqual(RBAC_DENIED, { status: 403, body: 'RBAC: access denied' });
   });
 });
