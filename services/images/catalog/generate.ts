@@ -2,7 +2,7 @@
 // ../catalog.json (ids and titles), so the two always agree. Run from anywhere:
 // `node services/images/catalog/generate.ts`. Each scene's description and labels are the
 // descriptions service's data, kept in services/descriptions/descriptions.json: a new scene needs
-// an entry there too, and tests/unit/catalog.test.ts fails until both services list the same ids.
+// an entry there too, and tests/unit/services/images/catalog.test.ts fails until both services list the same ids.
 // `--sheet FILE` also writes a contact sheet of every scene, for looking at them all at once.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
