@@ -4,7 +4,6 @@
 // console/server; this file checks the options and picks its sources.
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { consoleRoutes } from '../console/server/app.ts';
 import { clusterRouting } from '../console/server/cluster-routes.ts';
@@ -17,8 +16,9 @@ import { baseConfigSchema } from '../services/kit/config.ts';
 import { createServiceApp, createServiceContext } from '../services/kit/service.ts';
 import { connectIstioCluster, kubeReason } from '../mesh-client/istio-cluster.ts';
 import { findLocalMesh, quizmeshHome } from '../mesh-client/local-mesh.ts';
+import { checkOptions, defineCommand } from './arguments.ts';
 
-export const CONSOLE_USAGE = `Usage: quizmesh console --cluster --prometheus URL --zipkin URL [options]
+const USAGE = `Usage: quizmesh console --cluster --prometheus URL --zipkin URL [options]
        quizmesh console [--port PORT]
 
 Serves the mesh console (graph, RED, traces, canary: see the README's "Mesh console") on
@@ -29,7 +29,7 @@ from the VirtualServices and DestinationRules in --namespace, read through the K
 your kubeconfig. A route change from the page is a merge patch of the VirtualService's spec.http,
 made by the same code as \`quizmesh canary --cluster\`; its rollouts show from QUIZMESH_HOME.
 
-k8s/ runs Prometheus and Zipkin in namespace quiz. \`skaffold dev --port-forward\` forwards both to
+k8s/ runs Prometheus and Zipkin in namespace quiz. \`skaffold dev\` forwards both to
 these ports already, and runs this console in the cluster on port 20001 (give this one another
 --port beside it); otherwise:
 
@@ -88,51 +88,29 @@ const schema = z
   });
 type ConsoleOptions = z.infer<typeof schema>;
 
-export async function run(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        cluster: { type: 'boolean', default: false },
-        prometheus: { type: 'string' },
-        zipkin: { type: 'string' },
-        namespace: { type: 'string' },
-        context: { type: 'string' },
-        window: { type: 'string' },
-        port: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error));
-  }
-  const { help, ...values } = parsed.values;
-  if (help) {
-    process.stdout.write(CONSOLE_USAGE);
-    return 0;
-  }
-  const checked = schema.safeParse(values);
-  if (!checked.success) {
-    // One problem per option: the first says enough.
-    const problems = new Map<string, string>();
-    for (const issue of checked.error.issues) {
-      const key = String(issue.path[0]);
-      const given = (values as Record<string, unknown>)[key];
-      const shown = typeof given === 'string' ? ` ${JSON.stringify(given)}` : '';
-      if (!problems.has(key)) problems.set(key, `--${key}${shown}: ${issue.message}`);
+export const command = defineCommand({
+  usage: USAGE,
+  options: {
+    cluster: { type: 'boolean', default: false },
+    prometheus: { type: 'string' },
+    zipkin: { type: 'string' },
+    namespace: { type: 'string' },
+    context: { type: 'string' },
+    window: { type: 'string' },
+    port: { type: 'string' },
+  },
+  run: async ({ values }) => {
+    const options = checkOptions(schema, values);
+    const sources = options.cluster
+      ? await clusterSources(options)
+      : await localSources(quizmeshHome());
+    if (typeof sources === 'string') {
+      process.stderr.write(`quizmesh console: ${sources}\n`);
+      return 1;
     }
-    return usageError([...problems.values()].join('; '));
-  }
-  const sources = checked.data.cluster
-    ? await clusterSources(checked.data)
-    : await localSources(quizmeshHome());
-  if (typeof sources === 'string') {
-    process.stderr.write(`quizmesh console: ${sources}\n`);
-    return 1;
-  }
-  return serve(sources.sources, checked.data.port ?? 20_001, sources.from);
-}
+    return serve(sources.sources, options.port ?? 20_001, sources.from);
+  },
+});
 
 interface Chosen {
   sources: ConsoleSources;
@@ -218,9 +196,4 @@ function serve(sources: ConsoleSources, port: number, from: string): Promise<num
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`quizmesh console: ${message}\nSee 'quizmesh console --help'.\n`);
-  return 2;
 }

@@ -1,5 +1,4 @@
 // `quizmesh graph`: the mesh's service graph, as the console draws it, for a terminal or a file.
-import { parseArgs } from 'node:util';
 import { toDot } from '../mesh-client/graph/dot.ts';
 import { fetchRequestRates } from '../mesh-client/graph/prometheus-rates.ts';
 import { renderSvg } from '../mesh-client/graph/render-svg.ts';
@@ -10,8 +9,9 @@ import { createTraceReader, type RecentFinding } from '../mesh-client/traces/tra
 import { writeFileAtomically } from '../mesh-client/routes/config-folder.ts';
 import { findLocalMesh, quizmeshHome, scrapeTwice } from '../mesh-client/local-mesh.ts';
 import { errorMessage } from '../mesh-client/fetch-error.ts';
+import { defineCommand, UsageError, windowSeconds } from './arguments.ts';
 
-export const GRAPH_USAGE = `Usage: quizmesh graph [--format dot|svg] [--window SECONDS] [--prometheus URL] [--zipkin URL] [--output FILE]
+const USAGE = `Usage: quizmesh graph [--format dot|svg] [--window SECONDS] [--prometheus URL] [--zipkin URL] [--output FILE]
 
 Prints the mesh's service graph, as Kiali's versioned-app graph draws it: a box per app holding a
 node per version, the ingress gateway, a triangle for a Service whose workloads a call never
@@ -56,41 +56,30 @@ interface Request {
   output: string | undefined;
 }
 
-export async function run(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        format: { type: 'string', default: 'dot' },
-        window: { type: 'string' },
-        prometheus: { type: 'string' },
-        zipkin: { type: 'string' },
-        output: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error));
-  }
-  if (parsed.values.help === true) {
-    process.stdout.write(GRAPH_USAGE);
-    return 0;
-  }
-  const { format, prometheus, zipkin, output } = parsed.values;
-  if (!FORMATS.includes(format)) return usageError(`--format: give dot or svg, not '${format}'`);
-  if (prometheus !== undefined && !isHttpUrl(prometheus)) {
-    return usageError(`--prometheus: give an http:// or https:// URL, not '${prometheus}'`);
-  }
-  if (zipkin !== undefined && !isHttpUrl(zipkin)) {
-    return usageError(`--zipkin: give an http:// or https:// URL, not '${zipkin}'`);
-  }
-  const window = Number(parsed.values.window ?? (prometheus === undefined ? 5 : 60));
-  if (!Number.isFinite(window) || window <= 0 || window > 3600) {
-    return usageError(`--window: give seconds, more than 0 and at most 3600`);
-  }
-  return draw({ format, window, prometheus, zipkin, output });
-}
+export const command = defineCommand({
+  usage: USAGE,
+  options: {
+    format: { type: 'string', default: 'dot' },
+    window: { type: 'string' },
+    prometheus: { type: 'string' },
+    zipkin: { type: 'string' },
+    output: { type: 'string' },
+  },
+  run: ({ values: { format, window, prometheus, zipkin, output } }) => {
+    if (!FORMATS.includes(format))
+      throw new UsageError(`--format: give dot or svg, not '${format}'`);
+    for (const [option, url] of [
+      ['--prometheus', prometheus],
+      ['--zipkin', zipkin],
+    ] as const) {
+      if (url !== undefined && !isHttpUrl(url)) {
+        throw new UsageError(`${option}: give an http:// or https:// URL, not '${url}'`);
+      }
+    }
+    const seconds = windowSeconds(window ?? (prometheus === undefined ? '5' : '60'));
+    return draw({ format, window: seconds, prometheus, zipkin, output });
+  },
+});
 
 async function draw(request: Request): Promise<number> {
   const graph = await readGraph(request);
@@ -169,9 +158,4 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`quizmesh graph: ${message}\nSee 'quizmesh graph --help'.\n`);
-  return 2;
 }

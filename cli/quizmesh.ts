@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // The `quizmesh` command: a dispatcher and nothing more. Each subcommand is a module exporting
-// run(argv) that resolves to an exit code; it is imported only when chosen, so one command's
-// dependencies never slow down or break another.
+// `command` (its options, usage and run; see arguments.ts); it is imported only when chosen, so
+// one command's dependencies never slow down or break another. Here, and only here, its
+// arguments are read, --help answered and a usage error printed.
+import { parseArguments, UsageError, type Command } from './arguments.ts';
 
-interface Command {
+interface Entry {
   summary: string;
-  load: () => Promise<{ run(argv: readonly string[]): Promise<number> }>;
+  load: () => Promise<{ command: Command }>;
 }
 
 // Adding a subcommand is one line here.
-const commands: Record<string, Command> = {
+const commands: Record<string, Entry> = {
   load: {
     summary: 'drive paced quiz traffic and show live latency',
     load: () => import('./load/main.ts'),
@@ -55,12 +57,24 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function dispatch(name: string, argv: readonly string[]): Promise<number> {
-  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (command === undefined) {
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (entry === undefined) {
     process.stderr.write(`quizmesh: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
-  return (await command.load()).run(argv);
+  const { command } = await entry.load();
+  try {
+    const args = parseArguments(argv, command);
+    if (args.help) {
+      process.stdout.write(command.usage);
+      return 0;
+    }
+    return await command.run(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`quizmesh ${name}: ${error.message}\nSee 'quizmesh ${name} --help'.\n`);
+    return 2;
+  }
 }
 
 process.exitCode = await main(process.argv.slice(2));

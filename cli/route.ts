@@ -2,15 +2,19 @@
 // VirtualService that routes it in mesh-config/. The whole resulting config is validated as the
 // mesh would load it before anything is written, and the file is replaced atomically; a running
 // local mode then applies it, and we wait to say whether it did.
-import { parseArgs } from 'node:util';
 import { formatFinding } from '../mesh/config/findings.ts';
 import { planRoute, writeRoute } from '../mesh-client/routes/apply-route.ts';
 import { quizmeshHome, type ApplyOutcome } from '../mesh-client/local-mesh.ts';
-import { describeRouteRequest, parseRouteRequest } from '../mesh-client/routes/route-request.ts';
+import {
+  describeRouteRequest,
+  parseRouteRequest,
+  type RouteRequest,
+} from '../mesh-client/routes/route-request.ts';
 import { routesOf } from '../mesh-client/routes/route-summary.ts';
 import type { RouteEdit } from '../mesh-client/routes/virtual-service-file.ts';
+import { defineCommand, UsageError } from './arguments.ts';
 
-export const ROUTE_USAGE = `Usage: quizmesh route <service> <version>=<weight>… [--header NAME=VALUE:VERSION]… [options]
+const USAGE = `Usage: quizmesh route <service> <version>=<weight>… [--header NAME=VALUE:VERSION]… [options]
 
 Sets which versions of <service> take its calls, by rewriting spec.http of the VirtualService that
 routes <service> inside the mesh, in DIR (default: mesh-config). If no VirtualService routes it,
@@ -41,38 +45,29 @@ local mesh, 2 usage error.
 
 const APPLY_TIMEOUT_MS = 3_000;
 
-export async function run(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        header: { type: 'string', multiple: true },
-        config: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error));
-  }
-  if (parsed.values.help === true) {
-    process.stdout.write(ROUTE_USAGE);
-    return 0;
-  }
-  const [service, ...weights] = parsed.positionals;
-  const asked = parseRouteRequest(service, weights, parsed.values.header ?? []);
-  if (!asked.ok) return usageError(asked.message);
-  const dir = parsed.values.config ?? 'mesh-config';
+export const command = defineCommand({
+  usage: USAGE,
+  options: {
+    header: { type: 'string', multiple: true },
+    config: { type: 'string', default: 'mesh-config' },
+    'dry-run': { type: 'boolean', default: false },
+  },
+  positionals: true,
+  run: ({ values, positionals: [service, ...weights] }) => {
+    const asked = parseRouteRequest(service, weights, values.header ?? []);
+    if (!asked.ok) throw new UsageError(asked.message);
+    return route(asked.request, values.config, values['dry-run']);
+  },
+});
 
-  const planned = planRoute(dir, asked.request);
+async function route(request: RouteRequest, dir: string, dryRunOnly: boolean): Promise<number> {
+  const planned = planRoute(dir, request);
   for (const warning of planned.warnings) process.stderr.write(`warning: ${warning}\n`);
   if (!planned.ok) return refused(planned.errors, planned.why);
 
   const { edit } = planned;
-  const summary = `${asked.request.service}: ${describeRouteRequest(asked.request)} → ${planned.path}`;
-  if (parsed.values['dry-run'] === true) {
+  const summary = `${request.service}: ${describeRouteRequest(request)} → ${planned.path}`;
+  if (dryRunOnly) {
     process.stdout.write(dryRun(edit, planned.path));
     return 0;
   }
@@ -130,9 +125,4 @@ function refused(lines: readonly string[], why = 'the config would not validate'
   for (const line of lines) process.stderr.write(`${line}\n`);
   process.stderr.write(`quizmesh route: ${why}; nothing written\n`);
   return 1;
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`quizmesh route: ${message}\nSee 'quizmesh route --help'.\n`);
-  return 2;
 }

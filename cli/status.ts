@@ -1,6 +1,5 @@
 // `quizmesh status`: the routes in force per service and, while local mode runs, how each version
 // is doing right now, computed from the mesh's Istio metrics as Prometheus would compute them.
-import { parseArgs } from 'node:util';
 import { declaredMeshTopology } from '../local/mesh-topology.ts';
 import { runtimeStatePath } from '../local/runtime-state.ts';
 import { formatFinding } from '../mesh/config/findings.ts';
@@ -30,8 +29,9 @@ import {
   workloadFigures,
   type WorkloadFigures,
 } from '../mesh-client/prometheus/workload-figures.ts';
+import { defineCommand, windowSeconds } from './arguments.ts';
 
-export const STATUS_USAGE = `Usage: quizmesh status [--window SECONDS] [--config DIR] [--json]
+const USAGE = `Usage: quizmesh status [--window SECONDS] [--config DIR] [--json]
 
 Shows the routes in force for each service and, while local mode runs, how each version of each
 service is doing right now.
@@ -67,34 +67,20 @@ interface Live {
   workloads: WorkloadFigures[];
 }
 
-export async function run(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        window: { type: 'string', default: '5' },
-        config: { type: 'string', default: 'mesh-config' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error));
-  }
-  if (parsed.values.help === true) {
-    process.stdout.write(STATUS_USAGE);
-    return 0;
-  }
-  const window = Number(parsed.values.window);
-  if (!Number.isFinite(window) || window <= 0 || window > 3600) {
-    return usageError(`--window: give seconds, more than 0 and at most 3600`);
-  }
-  const json = parsed.values.json === true;
-  const home = quizmeshHome();
+export const command = defineCommand({
+  usage: USAGE,
+  options: {
+    window: { type: 'string', default: '5' },
+    config: { type: 'string', default: 'mesh-config' },
+    json: { type: 'boolean', default: false },
+  },
+  run: ({ values }) => status(windowSeconds(values.window), values.config, values.json),
+});
 
+async function status(window: number, dir: string, json: boolean): Promise<number> {
+  const home = quizmeshHome();
   const mesh = await findLocalMesh(home);
-  const routes = await readRoutes(mesh, parsed.values.config);
+  const routes = await readRoutes(mesh, dir);
   if (typeof routes === 'string') {
     process.stderr.write(routes);
     return 1;
@@ -228,8 +214,3 @@ function formatLive(live: Live): string {
 }
 
 const formatMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
-
-function usageError(message: string): number {
-  process.stderr.write(`quizmesh status: ${message}\nSee 'quizmesh status --help'.\n`);
-  return 2;
-}

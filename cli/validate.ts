@@ -3,14 +3,14 @@
 // local mode runs. Errors first, then warnings, then one line with the verdict.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { declaredMeshTopology } from '../local/mesh-topology.ts';
 import { analyzeMeshConfig } from '../mesh/config/analyze.ts';
 import { formatFinding, type Finding } from '../mesh/config/findings.ts';
 import { loadMeshConfig, type LoadResult } from '../mesh/config/load.ts';
 import type { MeshConfig } from '../mesh/config/schema.ts';
+import { defineCommand, UsageError } from './arguments.ts';
 
-export const VALIDATE_USAGE = `Usage: quizmesh validate [DIR] [--scenarios]
+const USAGE = `Usage: quizmesh validate [DIR] [--scenarios]
 
 Checks the Istio resources in DIR (default: mesh-config) as the local mesh loads them: the
 top-level *.yaml files, against Istio's schema, the fields the local mesh supports, and the
@@ -32,28 +32,17 @@ interface Check {
   warnings: Finding[];
 }
 
-export function run(argv: readonly string[]): Promise<number> {
-  return Promise.resolve(validate(argv));
-}
+export const command = defineCommand({
+  usage: USAGE,
+  options: { scenarios: { type: 'boolean' } },
+  positionals: true,
+  run: ({ values, positionals }) => {
+    if (positionals.length > 1) throw new UsageError('give at most one folder');
+    return validate(positionals[0] ?? 'mesh-config', values.scenarios === true);
+  },
+});
 
-function validate(argv: readonly string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { scenarios: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error));
-  }
-  if (parsed.values.help === true) {
-    process.stdout.write(VALIDATE_USAGE);
-    return 0;
-  }
-  if (parsed.positionals.length > 1) return usageError('give at most one folder');
-  const dir = parsed.positionals[0] ?? 'mesh-config';
-
+function validate(dir: string, withScenarios: boolean): number {
   const topology = declaredMeshTopology();
   const check = (scenario?: string): Check => {
     const result = loadMeshConfig(dir, topology, {
@@ -64,7 +53,7 @@ function validate(argv: readonly string[]): number {
   };
   const checks = [check()];
   const missing: Finding[] = [];
-  if (parsed.values.scenarios === true) {
+  if (withScenarios) {
     const scenarios = scenarioFiles(dir);
     if (scenarios.length === 0) {
       missing.push({
@@ -86,11 +75,6 @@ function validate(argv: readonly string[]): number {
   for (const text of warnings) process.stdout.write(`warning: ${text}\n`);
   process.stdout.write(`${verdict(dir, checks, errors.length, warnings.length)}\n`);
   return errors.length > 0 ? 1 : 0;
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`quizmesh validate: ${message}\nSee 'quizmesh validate --help'.\n`);
-  return 2;
 }
 
 function scenarioFiles(dir: string): string[] {

@@ -17,7 +17,7 @@ import {
   prometheusMetrics,
   type CanaryMetrics,
 } from '../../mesh-client/canary/metrics.ts';
-import { CANARY_USAGE, parseCanaryOptions, readCanaryArgs, type CanaryOptions } from './options.ts';
+import { CANARY_OPTIONS, CANARY_USAGE, parseCanaryOptions, type CanaryOptions } from './options.ts';
 import { runRollout } from '../../mesh-client/canary/rollout.ts';
 import {
   clusterTarget,
@@ -35,6 +35,7 @@ import {
 } from '../../mesh-client/canary/state.ts';
 import { describeCriteria, formatSummary, planOf } from '../../mesh-client/canary/describe.ts';
 import { createRolloutView } from './view.ts';
+import { defineCommand, UsageError } from '../arguments.ts';
 
 const EXIT: Record<Phase, number> = {
   promoted: 0,
@@ -48,56 +49,35 @@ const EXIT: Record<Phase, number> = {
 /** Local mode's Prometheus scrapes every second: a window holds two scrapes from 3 s. */
 const MIN_PROMETHEUS_WINDOW_SECONDS = 3;
 
-export async function run(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = readCanaryArgs(argv);
-  } catch (error) {
-    return usageError(
-      error instanceof Error ? (error.message.split('. ')[0] ?? '') : String(error),
-    );
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(CANARY_USAGE);
-    return 0;
-  }
-  const home = quizmeshHome();
-  const [first, second] = positionals;
-  if (positionals.length > 2 || (positionals.length === 2 && !isAction(first))) {
-    return usageError(`unexpected argument '${positionals.at(-1) ?? ''}'`);
-  }
-  switch (first) {
-    case 'status':
-      return runStatus(home, second, values.json);
-    case 'resume':
-    case 'abort':
-      if (second === undefined)
-        return usageError(`give the service: quizmesh canary ${first} quiz`);
-      return first === 'resume' ? resume(home, second) : abort(home, second);
-  }
-  const asked = parseCanaryOptions(first, values);
-  if (!asked.ok) return usageError(asked.message);
-  return start(home, asked.options);
-}
+export const command = defineCommand({
+  usage: CANARY_USAGE,
+  options: CANARY_OPTIONS,
+  positionals: true,
+  run: ({ values, positionals }) => {
+    const home = quizmeshHome();
+    const [first, second] = positionals;
+    if (positionals.length > 2 || (positionals.length === 2 && !isAction(first))) {
+      throw new UsageError(`unexpected argument '${positionals.at(-1) ?? ''}'`);
+    }
+    switch (first) {
+      case 'status':
+        return runStatus(home, second, values.json);
+      case 'resume':
+      case 'abort':
+        if (second === undefined)
+          throw new UsageError(`give the service: quizmesh canary ${first} quiz`);
+        return first === 'resume' ? resume(home, second) : abort(home, second);
+    }
+    return start(home, parseCanaryOptions(first, values));
+  },
+});
 
 const isAction = (word: string | undefined): boolean =>
   word === 'status' || word === 'resume' || word === 'abort';
 
 async function start(home: string, options: CanaryOptions): Promise<number> {
-  const existing = readRollout(home, options.service);
-  if (existing.kind === 'invalid') return refuse(`${existing.message}; remove it to start afresh`);
-  if (existing.kind === 'found' && isRunning(existing.rollout)) {
-    return refuse(
-      `a rollout of ${options.service} is running (pid ${String(existing.rollout.pid)})`,
-    );
-  }
-  if (existing.kind === 'found' && isUnfinished(existing.rollout.phase)) {
-    return refuse(
-      `an unfinished rollout of ${options.service} (${existing.rollout.plan.from} → ${existing.rollout.plan.to}) is kept in ${home}/canary: ` +
-        `quizmesh canary resume ${options.service}, or quizmesh canary abort ${options.service}`,
-    );
-  }
+  const kept = keptRollout(home, options.service);
+  if (kept !== undefined) return refuse(kept);
   const local = localMode(home);
   const configDir = options.configDir ?? local?.meshConfigDir ?? 'mesh-config';
   if (
@@ -115,8 +95,46 @@ async function start(home: string, options: CanaryOptions): Promise<number> {
         ...(options.context !== undefined && { context: options.context }),
       })
     : localTarget(configDir, home);
+  const draft = draftRollout(options, configDir);
+  if (options.dryRun) return dryRun(draft, target);
+  const plan = planOf(draft);
+  for (const route of [stageRoute(plan, firstStage(plan)), finalRoute(plan, plan.to)]) {
+    const why = await target.refusal(route);
+    if (why !== undefined) return refuse(`cannot route ${describeRouteRequest(route)}: ${why}`);
+  }
+
+  const metrics = await metricsSource(home, local, options);
+  if (metrics === undefined) {
+    return refuse(
+      'no figures to check the canary with: local mode is not running (npm start) and no --prometheus URL was given',
+    );
+  }
+  const rollout: Rollout = {
+    ...draft,
+    stage: firstStage(plan),
+    metrics: { kind: metrics.kind, url: metrics.url },
+  };
+  return drive(home, rollout, target, metrics);
+}
+
+/** Why a rollout of `service` kept in `home` stands in the way of a new one, if it does. */
+function keptRollout(home: string, service: string): string | undefined {
+  const existing = readRollout(home, service);
+  if (existing.kind === 'invalid') return `${existing.message}; remove it to start afresh`;
+  if (existing.kind !== 'found') return undefined;
+  const { rollout } = existing;
+  if (isRunning(rollout)) return `a rollout of ${service} is running (pid ${String(rollout.pid)})`;
+  if (!isUnfinished(rollout.phase)) return undefined;
+  return (
+    `an unfinished rollout of ${service} (${rollout.plan.from} → ${rollout.plan.to}) is kept in ${home}/canary: ` +
+    `quizmesh canary resume ${service}, or quizmesh canary abort ${service}`
+  );
+}
+
+/** The rollout `options` ask for, before its first step and its figures' source are known. */
+function draftRollout(options: CanaryOptions, configDir: string): Omit<Rollout, 'metrics'> {
   const now = new Date().toISOString();
-  const draft: Omit<Rollout, 'metrics'> = {
+  return {
     service: options.service,
     plan: {
       from: options.from,
@@ -145,25 +163,6 @@ async function start(home: string, options: CanaryOptions): Promise<number> {
     updatedAt: now,
     message: 'starting',
   };
-  if (options.dryRun) return dryRun(draft, target);
-  const plan = planOf(draft);
-  for (const route of [stageRoute(plan, firstStage(plan)), finalRoute(plan, plan.to)]) {
-    const why = await target.refusal(route);
-    if (why !== undefined) return refuse(`cannot route ${describeRouteRequest(route)}: ${why}`);
-  }
-
-  const metrics = await metricsSource(home, local, options);
-  if (metrics === undefined) {
-    return refuse(
-      'no figures to check the canary with: local mode is not running (npm start) and no --prometheus URL was given',
-    );
-  }
-  const rollout: Rollout = {
-    ...draft,
-    stage: firstStage(plan),
-    metrics: { kind: metrics.kind, url: metrics.url },
-  };
-  return drive(home, rollout, target, metrics);
 }
 
 async function metricsSource(
@@ -336,10 +335,5 @@ async function targetOf(home: string, rollout: Rollout): Promise<RouteTarget> {
 
 function refuse(message: string): number {
   process.stderr.write(`quizmesh canary: ${message}\n`);
-  return 2;
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`quizmesh canary: ${message}\nSee 'quizmesh canary --help'.\n`);
   return 2;
 }

@@ -1,7 +1,7 @@
 // `quizmesh canary <service>` options, checked with zod and refused with the option's name and
 // what is wrong with it.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { checkOptions, describeOption, UsageError, type Values } from '../arguments.ts';
 import { parseDuration } from '../duration.ts';
 
 export const CANARY_USAGE = `Usage: quizmesh canary <service> --from VERSION --to VERSION [options]
@@ -122,7 +122,7 @@ const schema = z
     message: 'is needed with --cluster (e.g. a port-forwarded http://127.0.0.1:9090)',
   });
 
-export const argsConfig = {
+export const CANARY_OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   step: { type: 'string', default: '10' },
@@ -139,56 +139,40 @@ export const argsConfig = {
   context: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export type ParsedCanaryOptions =
-  { ok: true; options: CanaryOptions } | { ok: false; message: string };
-
-/** Options of a new rollout; `values` are parseArgs' for argsConfig, `service` the positional. */
+/** A new rollout's options; `values` are parseArgs' for CANARY_OPTIONS, `service` the positional. */
 export function parseCanaryOptions(
   service: string | undefined,
-  values: Record<string, string | boolean | undefined>,
-): ParsedCanaryOptions {
+  values: Values<typeof CANARY_OPTIONS>,
+): CanaryOptions {
   if (values.from === undefined || values.to === undefined) {
-    return { ok: false, message: 'give --from VERSION and --to VERSION' };
+    throw new UsageError('give --from VERSION and --to VERSION');
   }
-  const raw = { ...values, service: service ?? '' };
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const key = String(issue.path[0]);
-      const given = (raw as Record<string, unknown>)[key];
-      const label = key === 'service' ? 'service' : `--${key}`;
-      return `${label} ${JSON.stringify(given)}: ${issue.message}`;
-    });
-    return { ok: false, message: problems.join('; ') };
-  }
-  const o = result.data;
+  const o = checkOptions(schema, { ...values, service: service ?? '' }, (key, given) =>
+    key === 'service' ? `service ${JSON.stringify(given)}` : describeOption(key, given),
+  );
   if (o.step > o['max-weight']) {
-    return { ok: false, message: `--step ${o.step} is more than --max-weight ${o['max-weight']}` };
+    throw new UsageError(`--step ${o.step} is more than --max-weight ${o['max-weight']}`);
   }
   const header = o.header === undefined ? undefined : splitHeader(o.header);
   return {
-    ok: true,
-    options: {
-      service: o.service,
-      from: o.from,
-      to: o.to,
-      step: o.step,
-      maxWeight: o['max-weight'],
-      intervalSeconds: o.interval,
-      threshold: o.threshold,
-      minSuccessRate: o['min-success-rate'],
-      maxP99Ms: o['max-p99-ms'],
-      ...(header && { header }),
-      ...(o.prometheus !== undefined && { prometheus: o.prometheus.replace(/\/+$/, '') }),
-      ...(o.config !== undefined && { configDir: o.config }),
-      cluster: o.cluster,
-      namespace: o.namespace,
-      ...(o.context !== undefined && { context: o.context }),
-      dryRun: o['dry-run'],
-    },
+    service: o.service,
+    from: o.from,
+    to: o.to,
+    step: o.step,
+    maxWeight: o['max-weight'],
+    intervalSeconds: o.interval,
+    threshold: o.threshold,
+    minSuccessRate: o['min-success-rate'],
+    maxP99Ms: o['max-p99-ms'],
+    ...(header && { header }),
+    ...(o.prometheus !== undefined && { prometheus: o.prometheus.replace(/\/+$/, '') }),
+    ...(o.config !== undefined && { configDir: o.config }),
+    cluster: o.cluster,
+    namespace: o.namespace,
+    ...(o.context !== undefined && { context: o.context }),
+    dryRun: o['dry-run'],
   };
 }
 
@@ -196,8 +180,4 @@ export function parseCanaryOptions(
 function splitHeader(text: string): { header: string; value: string } {
   const at = text.indexOf('=');
   return { header: text.slice(0, at).toLowerCase(), value: text.slice(at + 1) };
-}
-
-export function readCanaryArgs(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: argsConfig, strict: true, allowPositionals: true });
 }

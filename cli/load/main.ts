@@ -1,22 +1,18 @@
 // `quizmesh load`: options in, paced traffic out, a summary at the end. Ctrl-C ends the run early
 // but still prints what was measured, since a half-run against a broken canary is often the point.
+import { defineCommand } from '../arguments.ts';
 import { runLoad } from './generator.ts';
-import { LOAD_USAGE, parseLoadOptions } from './options.ts';
+import { LOAD_OPTIONS, LOAD_USAGE, parseLoadOptions, type LoadOptions } from './options.ts';
 import { createProgressReporter } from './progress.ts';
 import { formatSummary } from './summary.ts';
 
-export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = parseLoadOptions(argv, process.env);
-  if (parsed.kind === 'help') {
-    process.stdout.write(LOAD_USAGE);
-    return 0;
-  }
-  if (parsed.kind === 'invalid') {
-    process.stderr.write(`quizmesh load: ${parsed.message}\nSee 'quizmesh load --help'.\n`);
-    return 2;
-  }
-  const { options } = parsed;
+export const command = defineCommand({
+  usage: LOAD_USAGE,
+  options: LOAD_OPTIONS,
+  run: ({ values }) => load(parseLoadOptions(values, process.env)),
+});
 
+async function load(options: LoadOptions): Promise<number> {
   const interrupt = new AbortController();
   const onSigint = () => {
     interrupt.abort();

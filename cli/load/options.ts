@@ -1,7 +1,7 @@
 // `quizmesh load` options: read with parseArgs, checked with zod, and refused with a message that
 // names the option and the value given, so a typo costs one glance rather than a wasted run.
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { checkOptions, describeOption, UsageError, type Values } from '../arguments.ts';
 import { parseDuration } from '../duration.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -19,9 +19,6 @@ export interface LoadOptions {
   quiet: boolean;
   json: boolean;
 }
-
-export type ParsedLoadOptions =
-  { kind: 'run'; options: LoadOptions } | { kind: 'help' } | { kind: 'invalid'; message: string };
 
 export const LOAD_USAGE = `Usage: quizmesh load [options]
 
@@ -77,7 +74,7 @@ const optionsSchema = z.object({
   json: z.boolean(),
 });
 
-const argsConfig = {
+export const LOAD_OPTIONS = {
   url: { type: 'string' },
   rps: { type: 'string', default: '20' },
   duration: { type: 'string', default: '60' },
@@ -86,45 +83,22 @@ const argsConfig = {
   seed: { type: 'string', default: '1' },
   quiet: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-function readArgs(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: argsConfig, strict: true, allowPositionals: false })
-    .values;
-}
-
+/** The run that parseArgs' `values` ask for; a UsageError names each option that is wrong. */
 export function parseLoadOptions(
-  argv: readonly string[],
+  values: Values<typeof LOAD_OPTIONS>,
   env: NodeJS.ProcessEnv = process.env,
-): ParsedLoadOptions {
-  let values: ReturnType<typeof readArgs>;
-  try {
-    values = readArgs(argv);
-  } catch (err) {
-    // parseArgs says e.g. "Unknown option '--rsp'"; its advice about '--' does not apply here.
-    const message = err instanceof Error ? err.message.split('. ')[0] : String(err);
-    return { kind: 'invalid', message: message ?? 'invalid arguments' };
-  }
-  if (values.help) return { kind: 'help' };
-
+): LoadOptions {
   // An empty QUIZMESH_URL (`QUIZMESH_URL= quizmesh load`) means unset, as shells usually intend.
   const fromEnv = env.QUIZMESH_URL === '' ? undefined : env.QUIZMESH_URL;
   const url = values.url ?? fromEnv ?? DEFAULT_URL;
-  const raw = { ...values, url };
-  const result = optionsSchema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const key = String(issue.path[0]);
-      const given = (raw as Record<string, unknown>)[key];
-      const from = key === 'url' && values.url === undefined ? ' (from QUIZMESH_URL)' : '';
-      return `--${key} ${JSON.stringify(given)}${from}: ${issue.message}`;
-    });
-    return { kind: 'invalid', message: problems.join('; ') };
-  }
-  const { duration, ...rest } = result.data;
+  const { duration, ...rest } = checkOptions(optionsSchema, { ...values, url }, (key, given) => {
+    const from = key === 'url' && values.url === undefined ? ' (from QUIZMESH_URL)' : '';
+    return `${describeOption(key, given)}${from}`;
+  });
   if (rest.rps * duration < 1) {
-    return { kind: 'invalid', message: '--rps × --duration must allow at least one play' };
+    throw new UsageError('--rps × --duration must allow at least one play');
   }
-  return { kind: 'run', options: { ...rest, durationSeconds: duration } };
+  return { ...rest, durationSeconds: duration };
 }

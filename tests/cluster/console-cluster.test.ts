@@ -6,15 +6,13 @@
 // the ingress gateway's calls to frontend from the gateway's own reports (scraped by the
 // istio-ingressgateway job alone), has no zipkin node, and marks quiz v1 → descriptions N+1.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { GraphAnswer } from '../../console/server/app.ts';
 import { startKubeStandIn, type KubeStandIn } from '../support/kube-stand-in.ts';
 import { playRounds, type RoundTraffic } from '../support/quiz-traffic.ts';
@@ -22,8 +20,8 @@ import {
   startClusterObservability,
   type ClusterObservability,
 } from './support/cluster-observability.ts';
+import { startConsole } from '../support/console-process.ts';
 
-const CLI = fileURLToPath(new URL('../../cli/quizmesh.ts', import.meta.url));
 /** The console's default --window (30 s) plus two of the cluster's 5 s scrapes. */
 const WARM_UP_MS = 40_000;
 /** How long the graph may take after that to show everything it should. */
@@ -37,23 +35,6 @@ let served: { child: ChildProcess; url: string };
 let graph: GraphAnswer;
 
 /** Starts `quizmesh console` with `args` and resolves with its URL once it says it listens. */
-async function startConsole(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'console', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  for await (const line of createInterface({ input: child.stdout })) {
-    output += `${line}\n`;
-    const url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)?.[1];
-    if (url !== undefined) return { child, url };
-  }
-  throw new Error(`quizmesh console did not start:\n${output}`);
-}
 
 const gatewayToFrontend = (answer: GraphAnswer) =>
   answer.graph.edges.find(

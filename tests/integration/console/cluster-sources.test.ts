@@ -4,14 +4,11 @@
 // (../support/kube-stand-in.ts). Every view reads the cluster's sources, and a route change from
 // the page becomes a merge patch of the VirtualService's spec.http.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { GraphAnswer, RedAnswer, TraceListAnswer } from '../../../console/server/app.ts';
 import type { RouteChangeAnswer } from '../../../console/server/route-change.ts';
@@ -23,8 +20,8 @@ import { startLocalMode, type RunningLocalMode } from '../../support/local-mode.
 import { meshConfigCopy } from '../../support/mesh-config.ts';
 import { playRounds } from '../../support/quiz-traffic.ts';
 import { runQuizmesh } from '../../support/quizmesh-cli.ts';
+import { startConsole } from '../../support/console-process.ts';
 
-const CLI = fileURLToPath(new URL('../../../cli/quizmesh.ts', import.meta.url));
 const APPS = ['descriptions', 'frontend', 'images', 'quiz', 'scores'];
 const TRAFFIC_MS = 8_000;
 
@@ -34,23 +31,6 @@ interface Answer<T> {
 }
 
 /** Starts `quizmesh console` with `args` and resolves with its URL once it says it listens. */
-async function startConsole(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'console', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  for await (const line of createInterface({ input: child.stdout })) {
-    output += `${line}\n`;
-    const url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(line)?.[1];
-    if (url !== undefined) return { child, url, output: () => output };
-  }
-  throw new Error(`quizmesh console did not start:\n${output}`);
-}
 
 /** Local mode writes its Prometheus' address into its state once that answers. */
 async function localPrometheus(home: string): Promise<string> {

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
+import { runQuizmesh, type CliResult } from '../../support/quizmesh-cli.ts';
 
-const MESH_CONFIG = fileURLToPath(new URL('../../mesh-config', import.meta.url));
+const MESH_CONFIG = fileURLToPath(new URL('../../../mesh-config', import.meta.url));
 
 const quizmesh = (args: string[]): Promise<CliResult> => runQuizmesh(args);
 

@@ -4,10 +4,10 @@
 // are played through the site.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
-import { meshConfigCopy } from '../support/mesh-config.ts';
-import { playRounds } from '../support/quiz-traffic.ts';
-import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
+import { startLocalMode, type RunningLocalMode } from '../../support/local-mode.ts';
+import { meshConfigCopy } from '../../support/mesh-config.ts';
+import { playRounds } from '../../support/quiz-traffic.ts';
+import { runQuizmesh, type CliResult } from '../../support/quizmesh-cli.ts';
 
 function quizmesh(args: string[], home: string): Promise<CliResult> {
   return runQuizmesh(args, { QUIZMESH_HOME: home });

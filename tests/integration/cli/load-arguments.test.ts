@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
+import { runQuizmesh, type CliResult } from '../../support/quizmesh-cli.ts';
 
 /** The developer's own QUIZMESH_URL must not leak into the test. */
 function quizmesh(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {

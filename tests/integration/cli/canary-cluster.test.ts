@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readRollout } from '../../mesh-client/canary/state.ts';
-import { startKubeStandIn, type KubeStandIn } from '../support/kube-stand-in.ts';
-import { runQuizmesh } from '../support/quizmesh-cli.ts';
+import { readRollout } from '../../../mesh-client/canary/state.ts';
+import { startKubeStandIn, type KubeStandIn } from '../../support/kube-stand-in.ts';
+import { runQuizmesh } from '../../support/quizmesh-cli.ts';
 
 describe('quizmesh canary --cluster', () => {
   const queries: string[] = [];

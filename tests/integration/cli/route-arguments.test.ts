@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
-import { standInLocalMode, type StandIn } from '../support/stand-in-local-mode.ts';
+import { runQuizmesh, type CliResult } from '../../support/quizmesh-cli.ts';
+import { standInLocalMode, type StandIn } from '../../support/stand-in-local-mode.ts';
 
-const MESH_CONFIG = fileURLToPath(new URL('../../mesh-config', import.meta.url));
+const MESH_CONFIG = fileURLToPath(new URL('../../../mesh-config', import.meta.url));
 
 /** A home with no runtime state: nothing runs. */
 const emptyHome = (): string => mkdtempSync(path.join(tmpdir(), 'quizmesh-home-'));

@@ -5,9 +5,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { runLoad } from '../../cli/load/generator.ts';
-import type { LoadPlan } from '../../cli/load/generator.ts';
-import { generatePlayers, isOutsideLatin1 } from '../../cli/load/players.ts';
+import { runLoad } from '../../../../cli/load/generator.ts';
+import type { LoadPlan } from '../../../../cli/load/generator.ts';
+import { generatePlayers, isOutsideLatin1 } from '../../../../cli/load/players.ts';
 
 interface FakeSite {
   url: string;

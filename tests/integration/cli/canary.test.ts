@@ -9,18 +9,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { rolloutPath, readRollout, type Rollout } from '../../mesh-client/canary/state.ts';
-import { summariseHttpRoute } from '../../mesh-client/routes/route-summary.ts';
-import { declaredMeshTopology } from '../../local/mesh-topology.ts';
-import { readRuntimeState } from '../../local/runtime-state.ts';
-import { loadMeshConfig } from '../../mesh/config/load.ts';
-import type { MeshConfig } from '../../mesh/config/schema.ts';
-import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
-import { meshConfigCopy } from '../support/mesh-config.ts';
-import { whilePlaying } from '../support/quiz-traffic.ts';
-import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
+import { rolloutPath, readRollout, type Rollout } from '../../../mesh-client/canary/state.ts';
+import { summariseHttpRoute } from '../../../mesh-client/routes/route-summary.ts';
+import { declaredMeshTopology } from '../../../local/mesh-topology.ts';
+import { readRuntimeState } from '../../../local/runtime-state.ts';
+import { loadMeshConfig } from '../../../mesh/config/load.ts';
+import type { MeshConfig } from '../../../mesh/config/schema.ts';
+import { startLocalMode, type RunningLocalMode } from '../../support/local-mode.ts';
+import { meshConfigCopy } from '../../support/mesh-config.ts';
+import { whilePlaying } from '../../support/quiz-traffic.ts';
+import { runQuizmesh, type CliResult } from '../../support/quizmesh-cli.ts';
 
-const CLI = fileURLToPath(new URL('../../cli/quizmesh.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../cli/quizmesh.ts', import.meta.url));
 /** Lenient on latency: these tests are about errors and silence on a busy 2-core machine. */
 const LENIENT = ['--max-weight', '50', '--max-p99-ms', '3000'];
 

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { writeRuntimeState } from '../../local/runtime-state.ts';
-import { meshConfigCopy } from '../support/mesh-config.ts';
-import { startMesh, type MeshUnderTest } from '../support/mesh-harness.ts';
-import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
+import { writeRuntimeState } from '../../../local/runtime-state.ts';
+import { meshConfigCopy } from '../../support/mesh-config.ts';
+import { startMesh, type MeshUnderTest } from '../../support/mesh-harness.ts';
+import { runQuizmesh, type CliResult } from '../../support/quizmesh-cli.ts';
 
 function quizmesh(args: string[], home: string): Promise<CliResult> {
   return runQuizmesh(args, { QUIZMESH_HOME: home });

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { declaredMeshTopology } from '../../local/mesh-topology.ts';
-import { loadMeshConfig } from '../../mesh/config/load.ts';
-import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
-import { standInLocalMode, type StandIn } from '../support/stand-in-local-mode.ts';
+import { declaredMeshTopology } from '../../../local/mesh-topology.ts';
+import { loadMeshConfig } from '../../../mesh/config/load.ts';
+import { runQuizmesh, type CliResult } from '../../support/quizmesh-cli.ts';
+import { standInLocalMode, type StandIn } from '../../support/stand-in-local-mode.ts';
 
-const MESH_CONFIG = fileURLToPath(new URL('../../mesh-config', import.meta.url));
+const MESH_CONFIG = fileURLToPath(new URL('../../../mesh-config', import.meta.url));
 
 const emptyHome = (): string => mkdtempSync(path.join(tmpdir(), 'quizmesh-home-'));
 

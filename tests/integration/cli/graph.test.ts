@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { createTraceReader } from '../../mesh-client/traces/trace-reader.ts';
-import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
-import { meshConfigCopy } from '../support/mesh-config.ts';
-import { runQuizmesh, type CliResult } from '../support/quizmesh-cli.ts';
+import { createTraceReader } from '../../../mesh-client/traces/trace-reader.ts';
+import { startLocalMode, type RunningLocalMode } from '../../support/local-mode.ts';
+import { meshConfigCopy } from '../../support/mesh-config.ts';
+import { runQuizmesh, type CliResult } from '../../support/quizmesh-cli.ts';
 
 /** One play as the page makes it: a round, its answer, an image, the leaderboard. */
 async function playOnce(siteUrl: string, player: string): Promise<void> {
