@@ -46,19 +46,17 @@ export default tseslint.config(
     },
   },
   {
+    // The console's page is type-checked (console/public/tsconfig.json: checkJs with the DOM
+    // library), so it is linted with types like the TypeScript is, and tsc knows its globals.
     files: ['console/public/**/*.js'],
+    extends: [tseslint.configs.strictTypeCheckedOnly],
     languageOptions: {
-      globals: {
-        document: 'readonly',
-        window: 'readonly',
-        fetch: 'readonly',
-        DOMParser: 'readonly',
-        FormData: 'readonly',
-        URLSearchParams: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-      },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
       sourceType: 'module',
+    },
+    rules: {
+      'no-undef': 'off',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
   },
 );

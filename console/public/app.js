@@ -1,3 +1,4 @@
+// @ts-check
 // The console's page: four views behind tabs (the address says which: #graph, #red, #traces,
 // #traces/<trace id>, #canary), the one in sight refreshing itself every couple of seconds while
 // "live" is on and the tab is visible.
@@ -5,32 +6,50 @@ import { refreshCanary } from './canary.js';
 import { refreshGraph } from './graph.js';
 import { refreshRed } from './red.js';
 import { initTraces, refreshTraces } from './traces.js';
+import { messageOf } from './api.js';
+import { byId } from './dom.js';
 import { time } from './format.js';
 
-const VIEWS = {
+/**
+ * A view's refresh gets what follows its name in the address (`#traces/<trace id>`).
+ * @typedef {{ refresh: (rest: string) => Promise<void>; everyMs: number }} View
+ */
+
+const VIEWS = /** @satisfies {Record<string, View>} */ ({
   graph: { refresh: refreshGraph, everyMs: 2_000 },
   red: { refresh: refreshRed, everyMs: 2_000 },
   traces: { refresh: refreshTraces, everyMs: 5_000 },
   canary: { refresh: refreshCanary, everyMs: 2_000 },
-};
+});
 
+/** @typedef {keyof typeof VIEWS} ViewName */
+
+/**
+ * Own keys only: `#toString` names no view.
+ * @param {string} name
+ * @returns {name is ViewName}
+ */
+const isView = (name) => Object.hasOwn(VIEWS, name);
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
 let timer;
 let running = false;
 /** A refresh asked for while one ran (the view changed, a filter did): run again after it. */
 let again = false;
 
+/** @returns {{ name: ViewName; rest: string }} */
 function route() {
   const [name = '', ...rest] = window.location.hash.slice(1).split('/');
-  return { name: name in VIEWS ? name : 'graph', rest: rest.join('/') };
+  return { name: isView(name) ? name : 'graph', rest: rest.join('/') };
 }
 
 function show() {
   const { name } = route();
   for (const view of Object.keys(VIEWS)) {
-    document.getElementById(`view-${view}`).hidden = view !== name;
+    byId(`view-${view}`, HTMLElement).hidden = view !== name;
   }
   for (const link of document.querySelectorAll('nav a')) {
-    if (link.dataset.view === name) link.setAttribute('aria-current', 'page');
+    if (link.getAttribute('data-view') === name) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   void refresh();
@@ -44,13 +63,13 @@ async function refresh() {
   }
   running = true;
   const { name, rest } = route();
-  const status = document.getElementById('status');
+  const status = byId('status', HTMLElement);
   try {
     await VIEWS[name].refresh(rest);
     status.textContent = `updated ${time(new Date())}`;
     status.className = 'status ok';
   } catch (error) {
-    status.textContent = error.message;
+    status.textContent = messageOf(error);
     status.className = 'status failed';
   } finally {
     running = false;
@@ -64,13 +83,13 @@ async function refresh() {
 
 function schedule() {
   clearTimeout(timer);
-  const live = document.getElementById('live').checked;
+  const live = byId('live', HTMLInputElement).checked;
   if (live && !document.hidden)
     timer = setTimeout(() => void refresh(), VIEWS[route().name].everyMs);
 }
 
 window.addEventListener('hashchange', show);
 document.addEventListener('visibilitychange', schedule);
-document.getElementById('live').addEventListener('change', () => void refresh());
+byId('live', HTMLInputElement).addEventListener('change', () => void refresh());
 initTraces(() => void refresh());
 show();

@@ -1,18 +1,21 @@
+// @ts-check
 // Canary: the rollouts `quizmesh canary` keeps (stages, checks, verdicts), and the routes the mesh
 // has in force (routes.js).
-import { getJson } from './api.js';
-import { h } from './dom.js';
+import { getRollouts, getRoutes } from './api.js';
+import { byId, h } from './dom.js';
 import { time } from './format.js';
 import { renderRoutes } from './routes.js';
+/** @import { RolloutsView, RolloutView } from '../server/rollouts.ts' */
 
 export async function refreshCanary() {
-  const [rollouts, routes] = await Promise.all([getJson('/api/canary'), getJson('/api/routes')]);
+  const [rollouts, routes] = await Promise.all([getRollouts(), getRoutes()]);
   renderRollouts(rollouts);
   renderRoutes(routes);
 }
 
+/** @param {RolloutsView} view */
 function renderRollouts({ rollouts, invalid }) {
-  const root = document.getElementById('rollouts');
+  const root = byId('rollouts', HTMLElement);
   const items = [
     ...rollouts.map(rolloutCard),
     ...invalid.map((bad) =>
@@ -33,6 +36,7 @@ function renderRollouts({ rollouts, invalid }) {
   );
 }
 
+/** @param {RolloutView} rollout */
 function rolloutCard(rollout) {
   const phase =
     rollout.phase === 'progressing' && !rollout.running
@@ -62,7 +66,9 @@ function rolloutCard(rollout) {
   );
 }
 
+/** @param {RolloutView} rollout */
 function checksTable(rollout) {
+  /** @param {RolloutView['checks'][number]['figures'][string] | undefined} f */
   const figures = (f) =>
     f === undefined || f.requests <= 0
       ? 'no requests'

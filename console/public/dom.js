@@ -1,8 +1,27 @@
+// @ts-check
 // Building the page from data with DOM APIs only: text goes in as text nodes, never as markup.
 
 /**
- * An element with `options` (className, text, attrs, dataset, on) and children (nodes or strings,
- * which become text; null, undefined and false are skipped).
+ * How h() and s() set up an element: `attrs` skips null, undefined and false, and writes true as
+ * an empty value; `on` adds event listeners.
+ * @typedef {object} ElementOptions
+ * @property {string} [className]
+ * @property {string | number | null} [text]
+ * @property {Record<string, string | number | boolean | null | undefined>} [attrs]
+ * @property {Record<string, string>} [dataset]
+ * @property {{ [E in keyof HTMLElementEventMap]?: (event: HTMLElementEventMap[E]) => void }} [on]
+ */
+
+/** @typedef {Node | string | null | undefined | false} Child */
+
+/**
+ * An element with `options` and children (nodes or strings, which become text; null, undefined and
+ * false are skipped; arrays of them are spread).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {ElementOptions} [options]
+ * @param {...(Child | readonly Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, options = {}, ...children) {
   const el = document.createElement(tag);
@@ -13,7 +32,14 @@ export function h(tag, options = {}, ...children) {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-/** An SVG element, set up like h(). */
+/**
+ * An SVG element, set up like h().
+ * @template {keyof SVGElementTagNameMap} K
+ * @param {K} tag
+ * @param {ElementOptions} [options]
+ * @param {...Child} children
+ * @returns {SVGElementTagNameMap[K]}
+ */
 export function s(tag, options = {}, ...children) {
   const el = document.createElementNS(SVG_NS, tag);
   applyOptions(el, options);
@@ -21,6 +47,10 @@ export function s(tag, options = {}, ...children) {
   return el;
 }
 
+/**
+ * @param {HTMLElement | SVGElement} el
+ * @param {ElementOptions} options
+ */
 function applyOptions(el, { className, text, attrs, dataset, on }) {
   if (className) el.setAttribute('class', className);
   if (text !== undefined && text !== null) el.textContent = String(text);
@@ -29,12 +59,54 @@ function applyOptions(el, { className, text, attrs, dataset, on }) {
     el.setAttribute(name, value === true ? '' : String(value));
   }
   Object.assign(el.dataset, dataset ?? {});
-  for (const [event, handler] of Object.entries(on ?? {})) el.addEventListener(event, handler);
+  for (const [event, handler] of Object.entries(on ?? {})) {
+    // Each handler takes its own event's type (the `on` map says which); the DOM's signature for
+    // any event name is the general one.
+    el.addEventListener(event, /** @type {EventListener} */ (handler));
+  }
+}
+
+/**
+ * The page's element with this id, checked to be of this type: index.html holds it, or the page
+ * cannot work.
+ * @template {Element} E
+ * @param {string} id
+ * @param {{ new (): E; prototype: E }} type
+ * @returns {E}
+ */
+export function byId(id, type) {
+  return checked(document.getElementById(id), type, `#${id}`);
+}
+
+/**
+ * The first element under `root` that `selector` matches, checked to be of this type.
+ * @template {Element} E
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @param {{ new (): E; prototype: E }} type
+ * @returns {E}
+ */
+export function find(root, selector, type) {
+  return checked(root.querySelector(selector), type, selector);
+}
+
+/**
+ * @template {Element} E
+ * @param {Element | null} el
+ * @param {{ new (): E; prototype: E }} type
+ * @param {string} what
+ * @returns {E}
+ */
+function checked(el, type, what) {
+  if (!(el instanceof type)) throw new Error(`the page has no ${what} (${type.name})`);
+  return el;
 }
 
 /**
  * The server-rendered SVG of the graph, parsed as XML and adopted as nodes. Graphviz escapes every
  * label it writes; the parse makes no markup of anything else, and scripts never run here.
+ * @param {string} text
+ * @returns {Element}
  */
 export function svgFromText(text) {
   const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
@@ -46,7 +118,11 @@ export function svgFromText(text) {
   return document.importNode(root, true);
 }
 
-/** A small line chart of `values` (numbers), scaled to its own maximum. */
+/**
+ * A small line chart of `values`, scaled to its own maximum.
+ * @param {readonly number[]} values
+ * @param {{ width?: number; height?: number }} [size]
+ */
 export function sparkline(values, { width = 160, height = 28 } = {}) {
   const max = Math.max(0, ...values);
   const step = values.length > 1 ? width / (values.length - 1) : 0;

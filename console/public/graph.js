@@ -1,30 +1,34 @@
+// @ts-check
 // The service graph: Graphviz's SVG as the server drew it, the window it covers, and the N+1 loops
 // recent traces showed, each linking to its latest trace.
-import { getJson } from './api.js';
-import { h, svgFromText } from './dom.js';
+import { getGraph } from './api.js';
+import { byId, h, svgFromText } from './dom.js';
+/** @import { RecentFinding } from '../../mesh-client/traces/trace-reader.ts' */
 
 export async function refreshGraph() {
-  const data = await getJson('/api/graph');
-  const graph = document.getElementById('graph');
+  const data = await getGraph();
+  const graph = byId('graph', HTMLElement);
   graph.replaceChildren(svgFromText(data.svg));
   graph.dataset.nodes = String(data.graph.nodes.length);
 
-  document.getElementById('graph-window').textContent =
+  byId('graph-window', HTMLElement).textContent =
     data.windowSeconds > 0
       ? `Calls over the last ${data.windowSeconds.toFixed(1)} s (istio_requests_total, as calling sidecars report them). N+1 marks from every trace of the last ${data.recentTraces.lookbackMs / 1000} s.`
       : 'Collecting: rates appear after the second scrape of the mesh (2 s).';
 
-  document.getElementById('graph-findings').replaceChildren(...findingsList(data.nPlusOne));
-  document
-    .getElementById('graph-warnings')
-    .replaceChildren(
-      ...data.warnings.map((warning) => h('p', { className: 'warning', text: warning })),
-    );
+  byId('graph-findings', HTMLElement).replaceChildren(...findingsList(data.nPlusOne));
+  byId('graph-warnings', HTMLElement).replaceChildren(
+    ...data.warnings.map((warning) => h('p', { className: 'warning', text: warning })),
+  );
 }
 
-/** One line per caller, version and downstream: the largest loop, how many traces had one. */
+/**
+ * One line per caller, version and downstream: the largest loop, how many traces had one.
+ * @param {readonly RecentFinding[]} findings
+ */
 function findingsList(findings) {
   if (findings.length === 0) return [];
+  /** @type {Map<string, RecentFinding & { traces: number }>} */
   const groups = new Map();
   for (const finding of findings) {
     const key = JSON.stringify([finding.caller, finding.callerVersion ?? '', finding.downstream]);

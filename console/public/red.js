@@ -1,21 +1,20 @@
+// @ts-check
 // Rate, errors and duration per service and version, as destination sidecars report them.
-import { getJson } from './api.js';
-import { h, sparkline } from './dom.js';
+import { getRed } from './api.js';
+import { byId, find, h, sparkline } from './dom.js';
 import { ms, rate, share } from './format.js';
 
 export async function refreshRed() {
-  const data = await getJson('/api/red');
-  document.getElementById('red-window').textContent =
+  const data = await getRed();
+  byId('red-window', HTMLElement).textContent =
     data.windowSeconds > 0
       ? `Over the last ${data.windowSeconds.toFixed(1)} s, from istio_requests_total and istio_request_duration_milliseconds (reporter="destination"); p50 and p99 as histogram_quantile() computes them.`
       : 'Collecting: figures appear after the second scrape of the mesh (2 s).';
-  document
-    .getElementById('red-warnings')
-    .replaceChildren(
-      ...data.warnings.map((warning) => h('p', { className: 'warning', text: warning })),
-    );
+  byId('red-warnings', HTMLElement).replaceChildren(
+    ...data.warnings.map((warning) => h('p', { className: 'warning', text: warning })),
+  );
   const rows = data.workloads.map((w, i) => {
-    const first = i === 0 || data.workloads[i - 1].service !== w.service;
+    const first = i === 0 || data.workloads[i - 1]?.service !== w.service;
     return h(
       'tr',
       { className: first ? 'first' : '', dataset: { service: w.service, version: w.version } },
@@ -28,7 +27,7 @@ export async function refreshRed() {
       h('td', {}, sparkline(w.history)),
     );
   });
-  const body = document.querySelector('#red-table tbody');
+  const body = find(document, '#red-table tbody', HTMLTableSectionElement);
   body.replaceChildren(
     ...(rows.length > 0
       ? rows
@@ -46,6 +45,7 @@ export async function refreshRed() {
   );
 }
 
+/** @param {number | null} errorRate */
 function errorClass(errorRate) {
   if (errorRate === null || errorRate === 0) return '';
   return errorRate > 0.1 ? 'failing' : 'degraded';

@@ -1,19 +1,42 @@
+// @ts-check
 // The routes the mesh has in force per service, each with a form that changes them through the
 // same code as `quizmesh route`. A form someone is editing is left alone by the refresh.
-import { postJson } from './api.js';
-import { h } from './dom.js';
+import { ApiError, changeRoute, messageOf } from './api.js';
+import { byId, find, h } from './dom.js';
 import { time } from './format.js';
+/** @import { HeaderRoute } from '../../mesh-client/routes/route-request.ts' */
+/** @import { RouteChangeRefused } from '../server/route-change.ts' */
+/** @import { RoutesView, ServiceRoutes } from '../server/routes-in-force.ts' */
 
-/** service → its card, its form, and whether someone has edited the form since it was filled. */
+/**
+ * A service's card: the routes in force, and a form to change them.
+ * @typedef {object} RouteCard
+ * @property {string} service
+ * @property {string[]} versions the versions when the card was made: one weight input each
+ * @property {ServiceRoutes} inForce what the mesh answered last, for the form's reset
+ * @property {boolean} dirty whether someone has edited the form since it was filled
+ * @property {HTMLElement} root
+ * @property {HTMLUListElement} now
+ * @property {HTMLDivElement} bar
+ * @property {HTMLSpanElement} source
+ * @property {HTMLParagraphElement} replaced
+ * @property {HTMLDivElement} result
+ * @property {Map<string, HTMLInputElement>} weights
+ * @property {HTMLSpanElement} sum
+ * @property {HTMLDivElement} headerRows
+ */
+
+/** @type {Map<string, RouteCard>} service → its card */
 const cards = new Map();
 
+/** @param {RoutesView} view */
 export function renderRoutes(view) {
   // A cluster has no config generation: say where the routes are read instead.
-  document.getElementById('generation').textContent =
+  byId('generation', HTMLElement).textContent =
     view.generation === undefined
       ? `(${view.where})`
       : `(mesh config generation ${view.generation})`;
-  document.getElementById('rejected').replaceChildren(
+  byId('rejected', HTMLElement).replaceChildren(
     ...(view.rejected
       ? [
           h(
@@ -27,18 +50,20 @@ export function renderRoutes(view) {
         ]
       : []),
   );
-  const root = document.getElementById('routes');
+  const root = byId('routes', HTMLElement);
+  // Services with versions to split between first.
   const services = [...view.services].sort(
-    (a, b) => (b.versions.length > 1) - (a.versions.length > 1),
+    (a, b) => Number(b.versions.length > 1) - Number(a.versions.length > 1),
   );
-  for (const service of services) {
+  const serviceCards = services.map((service) => {
     let card = cards.get(service.service);
     if (card === undefined) {
       card = routeCard(service);
       cards.set(service.service, card);
     }
     updateCard(card, service);
-  }
+    return card.root;
+  });
   const gatewayCards = view.gateways.map((gateway) =>
     h(
       'article',
@@ -58,37 +83,45 @@ export function renderRoutes(view) {
       ),
     ),
   );
-  root.replaceChildren(
-    ...services.map((service) => cards.get(service.service).root),
-    ...gatewayCards,
-  );
+  root.replaceChildren(...serviceCards, ...gatewayCards);
 }
 
+/** @param {ServiceRoutes} service */
 function routeCard(service) {
-  const card = { service: service.service, dirty: false, versions: service.versions };
-  card.now = h('ul', { className: 'routes-now' });
-  card.bar = h('div', { className: 'split-bar', attrs: { 'aria-hidden': 'true' } });
-  card.source = h('span', { className: 'hint' });
-  card.replaced = h('p', { className: 'warning', attrs: { hidden: true } });
-  card.result = h('div', { className: 'route-result', attrs: { role: 'status' } });
-  card.weights = new Map(
-    service.versions.map((version) => [
-      version,
-      h('input', {
-        attrs: {
-          type: 'number',
-          name: `weight-${version}`,
-          min: 0,
-          max: 100,
-          step: 1,
-          value: 0,
-          'aria-label': `${version} weight`,
-        },
-      }),
-    ]),
-  );
-  card.sum = h('span', { className: 'sum' });
-  card.headerRows = h('div', { className: 'header-rows' });
+  /** @type {RouteCard} */
+  const card = {
+    service: service.service,
+    versions: service.versions,
+    inForce: service,
+    dirty: false,
+    root: h('article', {
+      className: `route-card panel${service.versions.length > 1 ? ' versions' : ''}`,
+      dataset: { service: service.service },
+    }),
+    now: h('ul', { className: 'routes-now' }),
+    bar: h('div', { className: 'split-bar', attrs: { 'aria-hidden': 'true' } }),
+    source: h('span', { className: 'hint' }),
+    replaced: h('p', { className: 'warning', attrs: { hidden: true } }),
+    result: h('div', { className: 'route-result', attrs: { role: 'status' } }),
+    weights: new Map(
+      service.versions.map((version) => [
+        version,
+        h('input', {
+          attrs: {
+            type: 'number',
+            name: `weight-${version}`,
+            min: 0,
+            max: 100,
+            step: 1,
+            value: 0,
+            'aria-label': `${version} weight`,
+          },
+        }),
+      ]),
+    ),
+    sum: h('span', { className: 'sum' }),
+    headerRows: h('div', { className: 'header-rows' }),
+  };
   const presets = service.versions.map((version) =>
     h('button', {
       attrs: { type: 'button' },
@@ -102,13 +135,15 @@ function routeCard(service) {
       },
     }),
   );
-  card.form = h(
+  const changes = h(
     'form',
     {
       className: 'route-form',
       dataset: { service: service.service },
       on: {
-        input: () => edited(card),
+        input: () => {
+          edited(card);
+        },
         submit: (event) => {
           event.preventDefault();
           void apply(card);
@@ -167,22 +202,16 @@ function routeCard(service) {
   );
   const form =
     service.versions.length > 1
-      ? card.form
-      : h('details', {}, h('summary', { text: 'change' }), card.form);
-  card.root = h(
-    'article',
-    {
-      className: `route-card panel${service.versions.length > 1 ? ' versions' : ''}`,
-      dataset: { service: service.service },
-    },
-    h('h4', {}, service.service, ' ', card.source),
-    card.bar,
-    card.now,
-    form,
-  );
+      ? changes
+      : h('details', {}, h('summary', { text: 'change' }), changes);
+  card.root.append(h('h4', {}, service.service, ' ', card.source), card.bar, card.now, form);
   return card;
 }
 
+/**
+ * @param {RouteCard} card
+ * @param {HeaderRoute} route
+ */
 function headerRow(card, route) {
   const version = h(
     'select',
@@ -191,6 +220,7 @@ function headerRow(card, route) {
       h('option', { attrs: { value: v, selected: v === route.version }, text: v }),
     ),
   );
+  /** @type {HTMLDivElement} */
   const row = h(
     'div',
     { className: 'header-row' },
@@ -228,6 +258,10 @@ function headerRow(card, route) {
   return row;
 }
 
+/**
+ * @param {RouteCard} card
+ * @param {ServiceRoutes} service
+ */
 function updateCard(card, service) {
   card.inForce = service;
   card.now.replaceChildren(
@@ -261,19 +295,28 @@ function updateCard(card, service) {
   if (!card.dirty) fill(card, service);
 }
 
+/**
+ * @param {RouteCard} card
+ * @param {ServiceRoutes} service
+ */
 function fill(card, service) {
   const weights = new Map(service.split.map((w) => [w.version, w.weight]));
-  if (service.split.length === 0 && card.versions.length === 1) weights.set(card.versions[0], 100);
+  const [only, ...others] = card.versions;
+  if (service.split.length === 0 && only !== undefined && others.length === 0) {
+    weights.set(only, 100);
+  }
   for (const [version, input] of card.weights) input.value = String(weights.get(version) ?? 0);
   card.headerRows.replaceChildren(...service.headers.map((route) => headerRow(card, route)));
   showSum(card);
 }
 
+/** @param {RouteCard} card */
 function edited(card) {
   card.dirty = true;
   showSum(card);
 }
 
+/** @param {RouteCard} card */
 function showSum(card) {
   const sum = [...card.weights.values()].reduce(
     (total, input) => total + (Number(input.value) || 0),
@@ -283,6 +326,7 @@ function showSum(card) {
   card.sum.classList.toggle('bad', sum !== 100);
 }
 
+/** @param {RouteCard} card */
 async function apply(card) {
   const split = [...card.weights].map(([version, input]) => ({
     version,
@@ -291,15 +335,15 @@ async function apply(card) {
   const nonZero = split.filter((w) => w.weight > 0);
   const headers = [...card.headerRows.querySelectorAll('.header-row')]
     .map((row) => ({
-      header: row.querySelector('[name=header-name]').value.trim(),
-      value: row.querySelector('[name=header-value]').value,
-      version: row.querySelector('[name=header-version]').value,
+      header: find(row, '[name=header-name]', HTMLInputElement).value.trim(),
+      value: find(row, '[name=header-value]', HTMLInputElement).value,
+      version: find(row, '[name=header-version]', HTMLSelectElement).value,
     }))
     .filter((route) => route.header !== '' || route.value !== '');
   card.result.className = 'route-result pending';
   card.result.replaceChildren(h('p', { text: 'applying…' }));
   try {
-    const answer = await postJson(`/api/routes/${encodeURIComponent(card.service)}`, {
+    const answer = await changeRoute(card.service, {
       split: nonZero.length > 0 ? nonZero : split,
       headers,
     });
@@ -312,12 +356,25 @@ async function apply(card) {
   } catch (error) {
     card.result.className = 'route-result refused';
     card.result.replaceChildren(
-      h('p', { text: error.message }),
-      findingsList(error.body?.findings ?? []),
+      h('p', { text: messageOf(error) }),
+      findingsList(refusalFindings(error)),
     );
   }
 }
 
+/**
+ * The mesh's findings on a change it refused; other refusals (a 400 naming a field) have none.
+ * @param {unknown} error
+ * @returns {readonly string[]}
+ */
+function refusalFindings(error) {
+  if (!(error instanceof ApiError)) return [];
+  // The console answers a refused change with a RouteChangeRefused, any other error with `{ error }`.
+  const body = /** @type {Partial<RouteChangeRefused> | undefined} */ (error.body);
+  return body?.findings ?? [];
+}
+
+/** @param {readonly string[]} findings */
 function findingsList(findings) {
   return h(
     'ul',

@@ -1,15 +1,29 @@
+// @ts-check
 // Traces: the latest ones from the trace store, filtered, and one trace as a waterfall whose rows
 // open onto their span's tags. Every value is shown as text, whatever it holds.
-import { getJson } from './api.js';
-import { h } from './dom.js';
+import { getTrace, listTraces, messageOf } from './api.js';
+import { byId, find, h } from './dom.js';
 import { micros, started } from './format.js';
+/** @import { TraceFilter } from './api.js' */
+/** @import { ListedTrace, TraceAnswer } from '../server/app.ts' */
+/** @import { WaterfallRow } from '../../mesh-client/traces/waterfall.ts' */
 
-/** The trace whose waterfall is shown, so that a refresh does not redraw it. */
+/**
+ * The trace whose waterfall is shown, so that a refresh does not redraw it.
+ * @type {string | undefined}
+ */
 let shownTraceId;
 
-/** Filters refresh the list at once. */
+/** The filters' names are the query's (traceListQuery in app.ts). */
+const TEXT_FILTERS = /** @satisfies {TraceFilter[]} */ (['service', 'minDurationMs', 'limit']);
+const FLAG_FILTERS = /** @satisfies {TraceFilter[]} */ (['errors', 'nPlusOne']);
+
+/**
+ * Filters refresh the list at once.
+ * @param {() => void} refresh
+ */
 export function initTraces(refresh) {
-  const form = document.getElementById('trace-filters');
+  const form = byId('trace-filters', HTMLFormElement);
   form.addEventListener('change', refresh);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -17,39 +31,45 @@ export function initTraces(refresh) {
   });
 }
 
-/** `route`: what follows `#traces/` in the address, a trace id or nothing. */
+/**
+ * @param {string} route what follows `#traces/` in the address, a trace id or nothing
+ */
 export async function refreshTraces(route) {
   const traceId = route || undefined;
   await Promise.all([refreshList(), traceId === shownTraceId ? undefined : showTrace(traceId)]);
 }
 
 async function refreshList() {
-  const form = document.getElementById('trace-filters');
+  const form = byId('trace-filters', HTMLFormElement);
   const fields = new FormData(form);
-  const query = new URLSearchParams();
-  for (const name of ['service', 'minDurationMs', 'limit']) {
-    const value = String(fields.get(name) ?? '').trim();
-    if (value !== '') query.set(name, value);
+  /** @type {[TraceFilter, string][]} */
+  const filters = [];
+  for (const name of TEXT_FILTERS) {
+    const value = fields.get(name);
+    // The form has no file inputs: every field is text.
+    if (typeof value === 'string' && value.trim() !== '') filters.push([name, value.trim()]);
   }
-  for (const name of ['errors', 'nPlusOne']) if (fields.get(name) !== null) query.set(name, 'true');
-  const data = await getJson(`/api/traces?${query.toString()}`);
-  fillServices(form.elements.namedItem('service'), data.services);
+  for (const name of FLAG_FILTERS) if (fields.get(name) !== null) filters.push([name, 'true']);
+  const data = await listTraces(filters);
+  fillServices(find(form, '[name=service]', HTMLSelectElement), data.services);
   const rows = data.traces.map(traceRow);
-  document
-    .querySelector('#trace-list tbody')
-    .replaceChildren(
-      ...(rows.length > 0
-        ? rows
-        : [
-            h(
-              'tr',
-              {},
-              h('td', { attrs: { colspan: 6 }, className: 'empty', text: 'No traces match.' }),
-            ),
-          ]),
-    );
+  find(document, '#trace-list tbody', HTMLTableSectionElement).replaceChildren(
+    ...(rows.length > 0
+      ? rows
+      : [
+          h(
+            'tr',
+            {},
+            h('td', { attrs: { colspan: 6 }, className: 'empty', text: 'No traces match.' }),
+          ),
+        ]),
+  );
 }
 
+/**
+ * @param {HTMLSelectElement} select
+ * @param {readonly string[]} services
+ */
 function fillServices(select, services) {
   const have = [...select.options].map((option) => option.value);
   for (const service of services) {
@@ -58,6 +78,7 @@ function fillServices(select, services) {
   }
 }
 
+/** @param {ListedTrace} trace */
 function traceRow(trace) {
   const link = `#traces/${trace.traceId}`;
   const classes = [trace.error ? 'error' : '', trace.nPlusOne.length > 0 ? 'n-plus-one' : ''];
@@ -68,7 +89,10 @@ function traceRow(trace) {
       dataset: { traceId: trace.traceId },
       on: {
         click: (event) => {
-          if (event.target.closest('a') === null) window.location.hash = link;
+          // The link opens the trace by itself; a click elsewhere on the row does it too.
+          if (!(event.target instanceof Element && event.target.closest('a') !== null)) {
+            window.location.hash = link;
+          }
         },
       },
     },
@@ -95,6 +119,7 @@ function traceRow(trace) {
   );
 }
 
+/** @param {ListedTrace} trace */
 function badges(trace) {
   return [
     trace.error ? h('span', { className: 'badge error', text: 'error' }) : null,
@@ -107,9 +132,10 @@ function badges(trace) {
   ];
 }
 
+/** @param {string | undefined} traceId */
 async function showTrace(traceId) {
   shownTraceId = traceId;
-  const panel = document.getElementById('waterfall');
+  const panel = byId('waterfall', HTMLElement);
   if (traceId === undefined) {
     panel.hidden = true;
     panel.replaceChildren();
@@ -118,17 +144,18 @@ async function showTrace(traceId) {
   panel.hidden = false;
   panel.replaceChildren(h('p', { className: 'hint', text: `Loading trace ${traceId}…` }));
   try {
-    const data = await getJson(`/api/traces/${encodeURIComponent(traceId)}`);
+    const data = await getTrace(traceId);
     if (shownTraceId === traceId) panel.replaceChildren(...waterfall(data));
   } catch (error) {
     shownTraceId = undefined; // try again on the next refresh
     panel.replaceChildren(
-      h('p', { className: 'warning', text: error.message }),
+      h('p', { className: 'warning', text: messageOf(error) }),
       h('a', { attrs: { href: '#traces' }, text: 'close' }),
     );
   }
 }
 
+/** @param {TraceAnswer} answer */
 function waterfall({ summary, waterfall: fall }) {
   const head = h(
     'div',
@@ -154,6 +181,7 @@ function waterfall({ summary, waterfall: fall }) {
   return [head, h('div', { className: 'rows' }, axis, fall.rows.flatMap(spanRow))];
 }
 
+/** @param {WaterfallRow} row */
 function spanRow(row) {
   const classes = [
     'row',
@@ -170,11 +198,12 @@ function spanRow(row) {
   );
   label.style.paddingLeft = `${0.25 + Math.min(row.depth, 30) * 0.9}em`;
   const bar = h('div', { className: 'bar' });
-  if (row.offset !== undefined) {
+  if (row.offset !== undefined && row.width !== undefined) {
     bar.style.left = `${(row.offset * 100).toFixed(3)}%`;
     bar.style.width = `max(2px, ${(row.width * 100).toFixed(3)}%)`;
   }
   const details = h('div', { className: 'details', attrs: { hidden: true } }, tagTable(row));
+  /** @type {HTMLDivElement} */
   const line = h(
     'div',
     {
@@ -182,7 +211,9 @@ function spanRow(row) {
       attrs: { role: 'button', tabindex: 0, 'aria-expanded': 'false' },
       dataset: { spanId: row.spanId },
       on: {
-        click: () => toggle(line, details),
+        click: () => {
+          toggle(line, details);
+        },
         keydown: (event) => {
           if (event.key === 'Enter' || event.key === ' ') {
             event.preventDefault();
@@ -202,19 +233,25 @@ function spanRow(row) {
   return [line, details];
 }
 
+/**
+ * @param {HTMLElement} line
+ * @param {HTMLElement} details
+ */
 function toggle(line, details) {
   details.hidden = !details.hidden;
   line.setAttribute('aria-expanded', String(!details.hidden));
 }
 
+/** @param {WaterfallRow} row */
 function tagTable(row) {
+  /** @type {[string, string][]} */
   const facts = [
     ['span id', row.spanId],
     ['parent id', row.parentId ?? '–'],
     ['kind', row.kind ?? '–'],
     ['duration', micros(row.durationMicros)],
-    ...(row.orphan ? [['note', 'its parent never arrived']] : []),
   ];
+  if (row.orphan) facts.push(['note', 'its parent never arrived']);
   const tags = Object.entries(row.tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return h(
     'table',

@@ -59,6 +59,12 @@ export type RouteChangeAnswer =
     }
   | { status: 409 | 500 | 502; body: { error: string; findings: string[]; warnings: string[] } };
 
+/** POST /api/routes/:service answered 200: what was done with the change. */
+export type RouteChangeApplied = Extract<RouteChangeAnswer, { status: 200 }>['body'];
+
+/** POST /api/routes/:service refused the change (409, 500, 502): why, and the mesh's findings. */
+export type RouteChangeRefused = Exclude<RouteChangeAnswer, { status: 200 }>['body'];
+
 const APPLY_TIMEOUT_MS = 3_000;
 
 export async function changeRoute(
