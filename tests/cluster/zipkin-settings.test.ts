@@ -60,7 +60,13 @@ interface Soak {
   /** Spans Zipkin held at the end, counted through its query API. */
   stored?: number;
   soakMs: number;
+  /** `quizmesh load --json`'s summary. */
   loadSummary: string;
+  /** Seconds taken to start everything, and to read the figures after the load. */
+  startSeconds: number;
+  finishSeconds: number;
+  /** Seconds into the load when Zipkin exited, if it did. */
+  exitedAtSeconds?: number;
 }
 
 let resources: Resource[];
@@ -123,6 +129,7 @@ function logTail(server: ZipkinServer): string {
 }
 
 async function runSoak(): Promise<Soak> {
+  const begun = Date.now();
   const deployment = zipkinDeployment(resources);
   const plays = clusterPlaysPerSecond(resources);
   const dir = mkdtempSync(join(tmpdir(), 'quizmesh-zipkin-'));
@@ -139,15 +146,18 @@ async function runSoak(): Promise<Soak> {
   const baseline = await server.metrics();
 
   const started = Date.now();
+  const startSeconds = (started - begun) / 1000;
+  let exitedAtSeconds: number | undefined;
+  void server.exited.then(() => (exitedAtSeconds = (Date.now() - started) / 1000));
   relay = startSpanRelay(local.state.zipkinUrl, server.url);
   load = startLoad(local.state.siteUrl, plays, SOAK_SECONDS);
   let loadSummary = '';
   load.stdout?.setEncoding('utf8').on('data', (chunk: string) => (loadSummary += chunk));
   const loadDone = once(load, 'exit');
   const samples: Soak['samples'] = [];
-  let loadExited = false;
-  void loadDone.then(() => (loadExited = true));
-  while (!loadExited && !server.hasExited()) {
+  const progress = { loadExited: false };
+  void loadDone.then(() => (progress.loadExited = true));
+  while (!progress.loadExited && !server.hasExited()) {
     await Promise.race([sleep(SAMPLE_MS), loadDone, server.exited]);
     if (server.hasExited()) break;
     const figures = await server.metrics().catch(() => undefined);
@@ -165,14 +175,12 @@ async function runSoak(): Promise<Soak> {
     if (!server.hasExited()) throw error;
   });
   const soakMs = Date.now() - started;
-  if (server.hasExited()) {
-    return { deployment, plays, baseline, samples, soakMs, loadSummary };
-  }
+  const soak = { deployment, plays, baseline, samples, soakMs, loadSummary, startSeconds };
+  if (server.hasExited()) return { ...soak, finishSeconds: 0, exitedAtSeconds };
   server.collectGarbage();
   const final = await server.metrics();
-  const firstTrace = [...relayed.sent.keys()][0];
-  const stored = firstTrace === undefined ? 0 : await countStoredSpans(server.url, started, Date.now());
-  return { deployment, plays, baseline, samples, final, stored, soakMs, loadSummary };
+  const stored = await countStoredSpans(server.url, started, Date.now());
+  return { ...soak, final, stored, finishSeconds: (Date.now() - started - soakMs) / 1000 };
 }
 
 before(async () => {
@@ -220,9 +228,14 @@ describe('Zipkin with the cluster settings, under quiz v1 at the cluster load', 
   it('never exits while it receives the spans, and drops none', (t) => {
     const server = zipkin as ZipkinServer;
     const relayed = relay as SpanRelay;
+    const summary = JSON.parse(soak.loadSummary || '{}') as {
+      plays?: { started?: number; failed?: number };
+    };
     t.diagnostic(
-      `${soak.plays} plays/s for ${SOAK_SECONDS} s: ${relayed.spans} spans in ` +
-        `${relayed.traces} traces (${(relayed.spans / (soak.soakMs / 1000)).toFixed(0)} spans/s)`,
+      `${soak.plays} plays/s for ${SOAK_SECONDS} s (${summary.plays?.started ?? '?'} plays, ` +
+        `${summary.plays?.failed ?? '?'} failed): ${relayed.spans} spans in ${relayed.traces} ` +
+        `traces (${(relayed.spans / (soak.soakMs / 1000)).toFixed(0)} spans/s); started in ` +
+        `${soak.startSeconds.toFixed(0)} s, figures read in ${soak.finishSeconds.toFixed(0)} s`,
     );
     t.diagnostic(
       'heap over time (s: used / max, old generation used, GC pause share, spans sent): ' +
@@ -239,7 +252,8 @@ describe('Zipkin with the cluster settings, under quiz v1 at the cluster load', 
     assert.equal(
       server.hasExited(),
       false,
-      `Zipkin exited ${(soak.soakMs / 1000).toFixed(0)} s into the load:\n${logTail(server)}`,
+      `Zipkin exited ${soak.exitedAtSeconds?.toFixed(0) ?? '?'} s into the load, after ` +
+        `${soak.samples.at(-1)?.relayed ?? '?'} spans:\n${logTail(server)}`,
     );
     assert.ok(relayed.spans > 0, 'no span was relayed');
     const final = soak.final as JvmFigures;

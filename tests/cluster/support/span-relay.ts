@@ -33,7 +33,7 @@ export function startSpanRelay(fromUrl: string, toUrl: string): SpanRelay {
   const seen = new Map<string, Set<string>>();
   const sent = new Map<string, number>();
   let spans = 0;
-  let stopping = false;
+  const state = { stopping: false };
   let failure: Error | undefined;
 
   async function pollOnce(): Promise<void> {
@@ -86,7 +86,7 @@ export function startSpanRelay(fromUrl: string, toUrl: string): SpanRelay {
   }
 
   const loop = (async () => {
-    while (!stopping) {
+    while (!state.stopping) {
       const started = Date.now();
       try {
         await pollOnce();
@@ -107,7 +107,7 @@ export function startSpanRelay(fromUrl: string, toUrl: string): SpanRelay {
     },
     sent,
     async stop() {
-      stopping = true;
+      state.stopping = true;
       await loop;
       if (failure) throw new Error(`the span relay stopped: ${failure.message}`);
       await pollOnce();

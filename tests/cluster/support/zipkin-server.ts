@@ -56,7 +56,9 @@ export async function startZipkinServer(options: {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !JVM_VARIABLES.includes(name)),
   );
-  const { JAVA_OPTS: _javaOpts, ...containerEnv } = options.env;
+  const containerEnv = Object.fromEntries(
+    Object.entries(options.env).filter(([name]) => name !== 'JAVA_OPTS'),
+  );
   // Zipkin listens through Armeria, whose port list defaults to one entry on ${server.port}
   // (QUERY_PORT) on every address; `server.address` is not read. The entry's own `ip` binds it to
   // loopback only.
@@ -74,16 +76,17 @@ export async function startZipkinServer(options: {
   });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
-  let exitedYet = false;
+  const state = { exited: false };
+  const hasExited = (): boolean => state.exited;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {
-      exitedYet = true;
+      state.exited = true;
       resolve({ code, signal });
     }),
   );
   const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
-    if (!exitedYet) child.kill('SIGTERM');
+    if (!hasExited()) child.kill('SIGTERM');
     await exited;
     log.end();
   };
@@ -93,7 +96,7 @@ export async function startZipkinServer(options: {
   // Spring Boot plus Armeria: ~20 s on a busy 2-core machine, more while other builds run.
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (exitedYet) throw new Error(`zipkin exited before it was ready; see ${logFile}`);
+    if (hasExited()) throw new Error(`zipkin exited before it was ready; see ${logFile}`);
     try {
       const health = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
       if (health.ok) break;
@@ -113,7 +116,7 @@ export async function startZipkinServer(options: {
     version: info.zipkin?.version ?? 'unknown',
     logFile,
     exited,
-    hasExited: () => exitedYet,
+    hasExited,
     metrics: async () => parseJvmFigures(await (await fetch(`${url}/prometheus`)).text()),
     collectGarbage() {
       const out = spawnSync('jcmd', [String(pid), 'GC.run'], { encoding: 'utf8', timeout: 60_000 });
