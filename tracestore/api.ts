@@ -75,13 +75,18 @@ export function traceStoreRoutes(store: TraceStore): Router {
   router.get('/api/v2/traceMany', (req, res) => {
     const { traceIds } = parseInput(traceManyParams, req.query, 'query');
     // As Zipkin: the traces it has, in the order asked; unknown ids are left out, not an error.
-    const traces = [...new Set(traceIds)].map((id) => store.trace(id));
+    const traces = traceIds.map((id) => store.trace(id));
     res.json(traces.filter((spans) => spans !== undefined));
   });
 
   router.get('/api/v2/dependencies', (req, res) => {
     const { endTs, lookback } = parseInput(dependencyParams, req.query, 'query');
-    res.json(store.dependencies(endTs, lookback));
+    // Zipkin writes a link's errorCount only when there were errors.
+    res.json(
+      store
+        .dependencies(endTs, lookback)
+        .map(({ errorCount, ...link }) => (errorCount > 0 ? { ...link, errorCount } : link)),
+    );
   });
 
   // The UI asks for these; this store keeps no autocomplete keys, as Zipkin by default.

@@ -17,9 +17,9 @@ const requiredString = z.string({
   error: (issue) => (issue.input === undefined ? 'required' : undefined),
 });
 
+/** Given but empty is allowed: Zipkin then answers an empty list, not an error. */
 const requiredName = requiredString
   .trim()
-  .min(1, 'required')
   .max(1_000)
   .transform((name) => name.toLowerCase());
 
@@ -54,7 +54,19 @@ export const traceManyParams = z.object({
         .map((id) => id.trim())
         .filter((id) => id !== ''),
     )
-    .pipe(z.array(traceIdParam).min(1, 'required')),
+    .pipe(z.array(traceIdParam).min(1, 'required'))
+    // As Zipkin: asking for one trace is what /api/v2/trace/{traceId} is for, and twice is an error.
+    .superRefine((ids, ctx) => {
+      const redundant = ids.find((id, at) => ids.indexOf(id) !== at);
+      if (redundant !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `redundant trace id ${redundant}` });
+      } else if (ids.length === 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'use /api/v2/trace/{traceId} for a single trace',
+        });
+      }
+    }),
 });
 
 /** endTs and lookback in epoch milliseconds, as Zipkin's read API takes them. */
@@ -78,6 +90,10 @@ export const traceParams = z
     maxDuration: blankIsAbsent(positiveInt.optional()),
     limit: blankIsAbsent(positiveInt.default(10)),
     ...timeWindow,
+  })
+  .refine((params) => params.maxDuration === undefined || params.minDuration !== undefined, {
+    path: ['maxDuration'],
+    message: 'is only valid with minDuration',
   })
   .refine(
     (params) =>

@@ -63,6 +63,31 @@ export function inTimeWindow(timestampMicros: number, endTs: number, lookback: n
   );
 }
 
+/**
+ * The newest span start (epoch ms, truncated as Zipkin stores it) within [endTs - lookback, endTs],
+ * or undefined when no span started in it. Zipkin's in-memory storage ranks the traces a search
+ * finds by this (and `limit` keeps the first), and counts a trace towards dependencies when it has
+ * one.
+ */
+export function newestSpanMillisWithin(
+  spans: readonly Span[],
+  endTs: number,
+  lookback: number,
+): number | undefined {
+  let newest: number | undefined;
+  for (const span of spans) {
+    if (span.timestamp === undefined) continue;
+    const millis = Math.floor(span.timestamp / 1000);
+    if (millis < endTs - lookback || millis > endTs) continue;
+    if (newest === undefined || millis > newest) newest = millis;
+  }
+  return newest;
+}
+
+/** The lower 64 bits of a trace id, which Zipkin ranks ties by. */
+export const lowTraceId = (traceId: string): string =>
+  traceId.length === 32 ? traceId.slice(16) : traceId;
+
 /** Tests every filter except the time window, which the store checks first because it is cheap. */
 export function matchesQuery(spans: readonly Span[], query: TraceQuery): boolean {
   let serviceSeen = query.serviceName === undefined;

@@ -4,7 +4,14 @@
 // limit; a trace stops taking new spans at maxSpansPerTrace, so one runaway trace cannot either.
 import { createDependencyLinker } from './dependencies.ts';
 import { createNameIndex } from './name-index.ts';
-import { inTimeWindow, matchesQuery, traceTimestamp, type TraceQuery } from './query.ts';
+import {
+  inTimeWindow,
+  lowTraceId,
+  matchesQuery,
+  newestSpanMillisWithin,
+  traceTimestamp,
+  type TraceQuery,
+} from './query.ts';
 import { mergeSpans, spanKey, type DependencyLink, type Span } from './span.ts';
 
 export interface TraceStoreOptions {
@@ -28,12 +35,16 @@ export interface TraceStore {
   ingest(spans: readonly Span[]): void;
   /** The spans of one trace in arrival order, or undefined if it is not stored. */
   trace(traceId: string): Span[] | undefined;
-  /** Traces matching the query, newest first, at most query.limit of them. */
+  /**
+   * Traces matching the query, at most query.limit of them, ranked as Zipkin's in-memory storage
+   * ranks them: by the newest span start (ms) within the window, ties by the lower 64 bits of the
+   * trace id, highest first. A long trace with a late span so comes before shorter, later ones.
+   */
   traces(query: TraceQuery): Span[][];
   serviceNames(): string[];
   spanNames(serviceName: string): string[];
   remoteServiceNames(serviceName: string): string[];
-  /** Links between services in traces that started within [endTs - lookback, endTs] (ms). */
+  /** Links between services in traces with a span that started in [endTs - lookback, endTs] (ms). */
   dependencies(endTs: number, lookback: number): DependencyLink[];
   stats(): TraceStoreStats;
 }
@@ -44,20 +55,17 @@ interface StoredTrace {
   positions: Map<string, number>;
   /** Epoch microseconds, as traceTimestamp() computes it; kept current by ingest. */
   timestamp: number;
-  /** Arrival order, to put the later of two traces that started in the same µs first. */
-  sequence: number;
 }
 
 export function createTraceStore(options: TraceStoreOptions): TraceStore {
   const traces = new Map<string, StoredTrace>();
   const names = createNameIndex();
   const stats = { spans: 0, evictedTraces: 0, droppedSpans: 0 };
-  let sequence = 0;
 
   function traceFor(traceId: string): StoredTrace {
     let stored = traces.get(traceId);
     if (!stored) {
-      stored = { spans: [], positions: new Map(), timestamp: 0, sequence: sequence++ };
+      stored = { spans: [], positions: new Map(), timestamp: 0 };
       traces.set(traceId, stored);
       // Maps iterate in insertion order, so the first key is the trace that arrived first.
       for (const [oldestId, oldest] of traces) {
@@ -118,15 +126,18 @@ export function createTraceStore(options: TraceStoreOptions): TraceStore {
       return stored ? [...stored.spans] : undefined;
     },
     traces(query) {
-      const found: StoredTrace[] = [];
-      for (const stored of traces.values()) {
+      const found: { spans: Span[]; rank: number; tie: string }[] = [];
+      for (const [traceId, stored] of traces) {
         if (!inTimeWindow(stored.timestamp, query.endTs, query.lookback)) continue;
-        if (matchesQuery(stored.spans, query)) found.push(stored);
+        if (!matchesQuery(stored.spans, query)) continue;
+        // The trace's own start is in the window, so some span is: rank is never 0 here.
+        const rank = newestSpanMillisWithin(stored.spans, query.endTs, query.lookback) ?? 0;
+        found.push({ spans: stored.spans, rank, tie: `${lowTraceId(traceId)}${traceId}` });
       }
       return found
-        .sort((a, b) => b.timestamp - a.timestamp || b.sequence - a.sequence)
+        .sort((a, b) => b.rank - a.rank || (a.tie < b.tie ? 1 : a.tie > b.tie ? -1 : 0))
         .slice(0, query.limit)
-        .map((stored) => [...stored.spans]);
+        .map((trace) => [...trace.spans]);
     },
     serviceNames: () => names.serviceNames(),
     spanNames: (serviceName) => names.spanNames(serviceName),
@@ -134,7 +145,9 @@ export function createTraceStore(options: TraceStoreOptions): TraceStore {
     dependencies(endTs, lookback) {
       const linker = createDependencyLinker();
       for (const stored of traces.values()) {
-        if (inTimeWindow(stored.timestamp, endTs, lookback)) linker.addTrace(stored.spans);
+        if (newestSpanMillisWithin(stored.spans, endTs, lookback) !== undefined) {
+          linker.addTrace(stored.spans);
+        }
       }
       return linker.links();
     },

@@ -166,6 +166,11 @@ describe('trace store over HTTP', () => {
     assert.deepEqual(ids(await getJson(`/api/v2/traces?endTs=${anHourAgo}&lookback=60000`)), []);
   });
 
+  test('GET /api/v2/spans and /remoteServices with an empty serviceName answer [], as Zipkin', async () => {
+    assert.deepEqual(await getJson('/api/v2/spans?serviceName='), []);
+    assert.deepEqual(await getJson('/api/v2/remoteServices?serviceName='), []);
+  });
+
   test('GET /api/v2/traceMany answers the known traces of those asked', async () => {
     const traces = (await getJson(
       `/api/v2/traceMany?traceIds=${passing},${hex16(999)},${failing}`,
@@ -173,10 +178,11 @@ describe('trace store over HTTP', () => {
     assert.equal(traces.length, 2);
   });
 
-  test('GET /api/v2/dependencies counts calls and errors between services', async () => {
+  test('GET /api/v2/dependencies counts calls and errors between services, 0 errors left out', async () => {
+    // As Zipkin writes a link: errorCount only when there were errors.
     assert.deepEqual(await getJson('/api/v2/dependencies'), [
       { parent: 'frontend', child: 'quiz', callCount: 2, errorCount: 1 },
-      { parent: 'quiz', child: 'postgres', callCount: 1, errorCount: 0 },
+      { parent: 'quiz', child: 'postgres', callCount: 1 },
     ]);
     assert.deepEqual(
       await getJson(`/api/v2/dependencies?endTs=${Date.now() - 3_600_000}&lookback=1000`),
@@ -264,6 +270,9 @@ describe('trace store over HTTP', () => {
       '/api/v2/traces?minDuration=ten',
       '/api/v2/spans',
       '/api/v2/traceMany?traceIds=',
+      `/api/v2/traceMany?traceIds=${passing}`,
+      `/api/v2/traceMany?traceIds=${passing},${failing},${passing}`,
+      '/api/v2/traces?maxDuration=5000',
     ]) {
       const response = await get(path);
       assert.equal(response.status, 400, path);

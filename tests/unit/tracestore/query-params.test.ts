@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { describeIssues } from '../../../services/kit/config.ts';
 import { parseAnnotationQuery } from '../../../tracestore/query.ts';
-import { traceManyParams, traceParams } from '../../../tracestore/query-params.ts';
+import { serviceParams, traceManyParams, traceParams } from '../../../tracestore/query-params.ts';
 import { spanListSchema } from '../../../tracestore/span-schema.ts';
 
 function parseSpans(body: unknown) {
@@ -201,6 +201,14 @@ describe('trace query parameters', () => {
     );
   });
 
+  test('maxDuration without minDuration is rejected, as Zipkin rejects it', () => {
+    const alone = traceParams.safeParse({ maxDuration: '5000' });
+    assert.equal(
+      describeIssues(alone.error ?? assert.fail('accepted')),
+      'maxDuration: is only valid with minDuration',
+    );
+  });
+
   test('traceMany takes comma-separated ids, normalized', () => {
     assert.deepEqual(traceManyParams.parse({ traceIds: 'ABCDEF0123456789, 0123456789abcdef' }), {
       traceIds: ['abcdef0123456789', '0123456789abcdef'],
@@ -208,6 +216,35 @@ describe('trace query parameters', () => {
     assert.equal(
       describeIssues(traceManyParams.safeParse({}).error ?? assert.fail('accepted')),
       'traceIds: required',
+    );
+  });
+
+  test('traceMany refuses one id and an id asked twice, as Zipkin does', () => {
+    assert.equal(
+      describeIssues(
+        traceManyParams.safeParse({ traceIds: '0123456789abcdef' }).error ??
+          assert.fail('accepted'),
+      ),
+      'traceIds: use /api/v2/trace/{traceId} for a single trace',
+    );
+    assert.equal(
+      describeIssues(
+        traceManyParams.safeParse({
+          traceIds: 'abcdef0123456789,0123456789abcdef,ABCDEF0123456789',
+        }).error ?? assert.fail('accepted'),
+      ),
+      'traceIds: redundant trace id abcdef0123456789',
+    );
+  });
+});
+
+describe('service name parameters', () => {
+  test('serviceName must be given, but may be empty (Zipkin then lists no names)', () => {
+    assert.deepEqual(serviceParams.parse({ serviceName: '' }), { serviceName: '' });
+    assert.deepEqual(serviceParams.parse({ serviceName: ' Quiz ' }), { serviceName: 'quiz' });
+    assert.equal(
+      describeIssues(serviceParams.safeParse({}).error ?? assert.fail('accepted')),
+      'serviceName: required',
     );
   });
 });

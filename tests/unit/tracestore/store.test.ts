@@ -290,6 +290,41 @@ describe('trace store queries', () => {
     assert.deepEqual(find({ serviceName: 'frontend', minDuration: 10_000 }), []);
   });
 
+  test('limit keeps the traces whose newest span in the window is newest, as Zipkin does', () => {
+    // Zipkin's in-memory storage ranks traces by the latest span start (in ms) that falls in the
+    // window, ties by the lower 64 bits of the trace id, highest first: a long trace that started
+    // first but still had a span starting last comes before a short one that started later.
+    const ranked = newStore();
+    const long = traceId(0x31);
+    const short = traceId(0x32);
+    // Tied: the 128-bit id sorts first whole, but its lower half sorts last.
+    const tieLow = `1111111111111111${traceId(0x33)}`;
+    const tieHigh = traceId(0x34);
+    ranked.ingest([
+      span({ traceId: long, id: spanId(1), service: 'quiz', timestamp: T0 }),
+      span({ traceId: long, id: spanId(2), parentId: spanId(1), timestamp: T0 + 5_000_000 }),
+      span({ traceId: long, id: spanId(3), parentId: spanId(1), timestamp: T0 + 60_000_000 }),
+      span({ traceId: short, id: spanId(1), service: 'quiz', timestamp: T0 + 1_000_000 }),
+      span({ traceId: tieHigh, id: spanId(1), service: 'quiz', timestamp: T0 - 1_000_100 }),
+      span({ traceId: tieLow, id: spanId(1), service: 'quiz', timestamp: T0 - 1_000_900 }),
+    ]);
+    const endTs = T0_MS + 10_000;
+    assert.deepEqual(traceIdsOf(ranked.traces(query({ endTs, lookback: 20_000 }))), [
+      long,
+      short,
+      tieHigh,
+      tieLow,
+    ]);
+    assert.deepEqual(traceIdsOf(ranked.traces(query({ endTs, lookback: 20_000, limit: 1 }))), [
+      long,
+    ]);
+    // Only spans in the window rank a trace: up to T0 + 4 s, long ranks by its root alone.
+    assert.deepEqual(traceIdsOf(ranked.traces(query({ endTs: T0_MS + 4_000, limit: 2 }))), [
+      short,
+      long,
+    ]);
+  });
+
   test('a trace starts when its root span does, even if a child reports an earlier time', () => {
     const skewed = newStore();
     const id = traceId(9);
@@ -377,7 +412,27 @@ describe('trace store dependencies', () => {
     ]);
   });
 
-  test('only traces that started within the window count', () => {
+  test('a trace counts when any of its spans started within the window, as in Zipkin', () => {
+    const store = newStore();
+    const id = traceId(1);
+    store.ingest([
+      span({ traceId: id, id: spanId(1), service: 'frontend', kind: 'SERVER', timestamp: T0 }),
+      span({
+        traceId: id,
+        id: spanId(2),
+        parentId: spanId(1),
+        service: 'quiz',
+        kind: 'SERVER',
+        timestamp: T0 + 10_000_000,
+      }),
+    ]);
+    const link = [{ parent: 'frontend', child: 'quiz', callCount: 1, errorCount: 0 }];
+    assert.deepEqual(store.dependencies(T0_MS + 10_000, 1), link);
+    assert.deepEqual(store.dependencies(T0_MS, 1), link);
+    assert.deepEqual(store.dependencies(T0_MS + 5_000, 1_000), []);
+  });
+
+  test('only traces with a span within the window count', () => {
     const store = newStore();
     store.ingest(quizRoundTrace(traceId(1), T0));
     store.ingest(quizRoundTrace(traceId(2), T0 - 7_200e6));
