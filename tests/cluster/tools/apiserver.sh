@@ -9,7 +9,8 @@
 # Environment: ETCD_PORT (23790), ETCD_PEER_PORT (23791), APISERVER_PORT (16443),
 #   CONTROLLERS=1 also starts kube-controller-manager and kube-scheduler (Deployments get Pods, Pods
 #   get scheduled), KWOK=1 also starts kwok and creates fake node "kwok-node-0" (Pods become Running),
-#   QUIZMESH_TOOLS_CACHE as for install.sh. Everything listens on 127.0.0.1 only; logs in STATE_DIR/*.log.
+#   QUIZMESH_TOOLS_CACHE as for install.sh. (--endpoint-reconciler-type=none: the default reconciler
+#   refuses a loopback --advertise-address.) Everything listens on 127.0.0.1 only; logs in STATE_DIR/*.log.
 set -euo pipefail
 
 CACHE="${QUIZMESH_TOOLS_CACHE:-$HOME/.cache/quizmesh/cluster-tools}"
@@ -81,6 +82,12 @@ wait_for() { # wait_for WHAT SECONDS COMMAND...
   shift 2
   for ((i = 0; i < secs * 5; i++)); do
     "$@" >/dev/null 2>&1 && return 0
+    if [[ -f "$state/${what%% *}.pid" ]] && ! kill -0 "$(<"$state/${what%% *}.pid")" 2>/dev/null; then
+      echo "apiserver.sh: $what exited; last lines of its log:" >&2
+      tail -n 30 "$state/${what%% *}.log" >&2 || true
+      stop_all
+      exit 1
+    fi
     sleep 0.2
   done
   echo "apiserver.sh: $what did not become ready in ${secs}s; last lines of its log:" >&2
@@ -103,15 +110,15 @@ start_bg kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 -
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
   --service-cluster-ip-range=10.96.0.0/12 \
-  --authorization-mode=Node,RBAC --allow-privileged=true --profiling=false
+  --authorization-mode=Node,RBAC --allow-privileged=true --profiling=false \
+  --endpoint-reconciler-type=none
 wait_for kube-apiserver 90 "$BIN/kubectl" --kubeconfig="$kc" get --raw=/readyz
 
 if [[ "${CONTROLLERS:-0}" == 1 ]]; then
   start_bg kube-controller-manager --kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
     --bind-address=127.0.0.1 --secure-port=0 --leader-elect=false \
     --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
-    --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
-    --controllers='*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller'
+    --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key"
   start_bg kube-scheduler --kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
     --bind-address=127.0.0.1 --secure-port=0 --leader-elect=false
   # the controller-manager's service-account controller makes the "default" ServiceAccount per namespace
@@ -120,7 +127,7 @@ fi
 
 if [[ "${KWOK:-0}" == 1 ]]; then
   [[ -x "$BIN/kwok" ]] || { echo "apiserver.sh: $BIN/kwok is missing: run install.sh" >&2; stop_all; exit 1; }
-  start_bg kwok --kubeconfig="$kc" --manage-all-nodes=false \
+  start_bg kwok --kubeconfig="$kc" --config="$CACHE/share/kwok-stages-fast.yaml" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --node-ip=10.244.0.1 --cidr=10.244.0.0/16 --node-port=0 --server-address=127.0.0.1:0
   "$BIN/kubectl" --kubeconfig="$kc" apply -f - >/dev/null <<'EOF'

@@ -5,7 +5,7 @@
 #   ${QUIZMESH_TOOLS_CACHE:-$HOME/.cache/quizmesh/cluster-tools}/
 #     <name>-<version>/bin/...       one folder per tool and version (built into <dir>.partial, then moved)
 #     bin/<program>                  symlinks to every installed program (put this on PATH)
-#     share/                         zipkin-server.jar, istio-crd-all.gen.yaml (symlinks)
+#     share/                         zipkin-server.jar, istio-crd-all.gen.yaml, kwok-stages-fast.yaml (symlinks)
 #     env.sh                         `source` it: PATH plus QUIZMESH_* variables for the test harness
 #     go/                            GOPATH, GOMODCACHE and GOCACHE of the builds; m2/: Maven's local repo
 #     src/<name>-<version>/          the small go.mod of our own each Go tool is built through
@@ -102,7 +102,7 @@ tool_files() {
     etcd) echo bin/etcd bin/etcdctl ;;
     istio) echo bin/istioctl crds/crd-all.gen.yaml ;;
     skaffold) echo bin/skaffold ;;
-    kwok) echo bin/kwok ;;
+    kwok) echo bin/kwok stages/fast.yaml ;;
   esac
 }
 tool_key() {
@@ -114,7 +114,7 @@ tool_key() {
     etcd) echo "recipe=2 etcd $ETCD_VERSION $common" ;;
     istio) echo "recipe=2 istio $ISTIO_MODULE_VERSION as $ISTIO_VERSION $common" ;;
     skaffold) echo "recipe=2 skaffold $SKAFFOLD_VERSION $SKAFFOLD_COMMIT $common" ;;
-    kwok) echo "recipe=2 kwok $KWOK_VERSION $common" ;;
+    kwok) echo "recipe=3 kwok $KWOK_VERSION $common" ;;
   esac
 }
 STAMP=.quizmesh-tool-stamp
@@ -358,6 +358,11 @@ build_kwok() {
   step "check pinned version" check_pinned "$src" sigs.k8s.io/kwok "$KWOK_VERSION"
   step "go build kwok" go_build "$src" "$part/bin" "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" "" \
     sigs.k8s.io/kwok/cmd/kwok
+  # kwok does nothing without stages: keep the release's "fast" node and pod stages (kwok --config=FILE)
+  mkdir -p "$part/stages"
+  step "collect kwok's fast stages" bash -c 'for f in "$1"/node/fast/*.yaml "$1"/pod/fast/*.yaml; do
+      [[ "${f##*/}" == kustomization.yaml ]] && continue; echo "---"; cat "$f"; done >"$2"' _ \
+    "$GOMODCACHE/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize/stage" "$part/stages/fast.yaml"
 }
 
 # ---- main --------------------------------------------------------------------------------------
@@ -433,6 +438,10 @@ for t in "${ALL_TOOLS[@]}"; do
       link "$dir/crds/crd-all.gen.yaml" "$CACHE/share/istio-crd-all.gen.yaml"
       WANT[share/istio-crd-all.gen.yaml]=1
       ENV_LINES+=("export QUIZMESH_ISTIO_CRDS='$CACHE/share/istio-crd-all.gen.yaml'") ;;
+    kwok)
+      link "$dir/stages/fast.yaml" "$CACHE/share/kwok-stages-fast.yaml"
+      WANT[share/kwok-stages-fast.yaml]=1
+      ENV_LINES+=("export QUIZMESH_KWOK_STAGES='$CACHE/share/kwok-stages-fast.yaml'") ;;
   esac
 done
 for l in "$CACHE"/bin/* "$CACHE"/share/*; do # drop links to tools that are no longer pinned
