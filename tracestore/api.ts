@@ -1,7 +1,9 @@
 // Zipkin's HTTP API v2 over the store: the part the exporters write to and the Zipkin UI and the
 // local console read. https://zipkin.io/zipkin-api/
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { HttpError, parseInput } from '../services/kit/errors.ts';
+import { ingestInChunks } from './chunked-ingest.ts';
+import { loopbackOnly } from './loopback-only.ts';
 import {
   dependencyParams,
   serviceParams,
@@ -9,10 +11,12 @@ import {
   traceManyParams,
   traceParams,
 } from './query-params.ts';
-import { spanListSchema } from './span-schema.ts';
 import type { TraceStore } from './store.ts';
 
-/** Exporters batch spans; a busy batch of OpenTelemetry spans runs to a megabyte or two. */
+/**
+ * Exporters batch spans; a busy batch of OpenTelemetry spans runs to a megabyte or two. A larger
+ * body is answered 413 before it is parsed.
+ */
 export const SPANS_BODY_LIMIT = '5mb';
 
 const ENDPOINTS = [
@@ -30,7 +34,7 @@ const ENDPOINTS = [
 
 export function traceStoreRoutes(store: TraceStore): Router {
   const router = Router();
-  router.use(allowCrossOriginReads);
+  router.use(loopbackOnly);
 
   router.get('/', (_req, res) => {
     res.json({
@@ -42,8 +46,8 @@ export function traceStoreRoutes(store: TraceStore): Router {
     });
   });
 
-  router.post('/api/v2/spans', (req, res) => {
-    store.ingest(parseInput(spanListSchema, req.body, 'spans'));
+  router.post('/api/v2/spans', async (req, res) => {
+    await ingestInChunks(store, req.body);
     res.status(202).end();
   });
 
@@ -96,18 +100,3 @@ export function traceStoreRoutes(store: TraceStore): Router {
 
   return router;
 }
-
-/** The Zipkin UI and the local console may be served from another origin; reads are harmless. */
-const allowCrossOriginReads: RequestHandler = (req, res, next) => {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
-    res.set('access-control-allow-origin', '*');
-  }
-  if (req.method === 'OPTIONS') {
-    res.set('access-control-allow-methods', 'GET, HEAD');
-    res.set('access-control-allow-headers', 'accept, content-type');
-    res.set('access-control-max-age', '86400');
-    res.status(204).end();
-    return;
-  }
-  next();
-};

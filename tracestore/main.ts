@@ -18,6 +18,17 @@ const config = loadConfig(
     MAX_SPANS: z.coerce.number().int().min(1).max(10_000_000).default(200_000),
     /** A trace holding this many spans takes no more (a loop gone wrong should not fill memory). */
     MAX_SPANS_PER_TRACE: z.coerce.number().int().min(1).max(100_000).default(2_000),
+    /**
+     * …and past this many bytes of spans in all (estimated, tracestore/span-size.ts): spans are as
+     * big as their tags. Above what MAX_SPANS of typical spans take (~1 kB each), so for local
+     * mode's own traffic MAX_SPANS stays the bound that bites.
+     */
+    MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_000_000)
+      .max(16 * 2 ** 30)
+      .default(256 * 2 ** 20),
   }),
 );
 const ctx = createServiceContext(config);
@@ -25,6 +36,7 @@ const store = createTraceStore({
   maxTraces: config.MAX_TRACES,
   maxSpans: config.MAX_SPANS,
   maxSpansPerTrace: config.MAX_SPANS_PER_TRACE,
+  maxBytes: config.MAX_BYTES,
 });
 registerStoreMetrics(ctx.metrics.registry, store);
 runService(

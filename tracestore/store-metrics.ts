@@ -1,5 +1,6 @@
 // The store's size on /metrics, read from the store at scrape time: a flat zipkin_store_traces at
-// MAX_TRACES with a rising eviction counter says the demo outruns the store and old traces vanish.
+// MAX_TRACES (or zipkin_store_bytes near MAX_BYTES) with a rising eviction counter says the demo
+// outruns the store and old traces vanish; rising truncations say something sends oversized spans.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { TraceStore } from './store.ts';
 
@@ -20,17 +21,31 @@ export function registerStoreMetrics(registry: Registry, store: TraceStore): voi
       this.set(store.stats().spans);
     },
   });
+  new Gauge({
+    name: 'zipkin_store_bytes',
+    help: 'Estimated bytes of the spans held in memory, what MAX_BYTES bounds.',
+    registers: [registry],
+    collect() {
+      this.set(store.stats().bytes);
+    },
+  });
   counterOf(
     registry,
     'zipkin_store_evicted_traces_total',
-    'Oldest traces evicted past MAX_TRACES.',
+    'Oldest traces evicted past MAX_TRACES, MAX_SPANS or MAX_BYTES.',
     () => store.stats().evictedTraces,
   );
   counterOf(
     registry,
     'zipkin_store_dropped_spans_total',
-    'Spans refused because their trace already held MAX_SPANS_PER_TRACE spans.',
+    'Spans refused because their trace already held MAX_SPANS_PER_TRACE spans or MAX_BYTES.',
     () => store.stats().droppedSpans,
+  );
+  counterOf(
+    registry,
+    'zipkin_store_truncated_spans_total',
+    'Spans stored with tags or annotations cut to size (too many, or too long).',
+    () => store.stats().truncatedSpans,
   );
 }
 

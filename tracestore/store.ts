@@ -1,7 +1,9 @@
 // The trace store: spans grouped by trace id, in memory, bounded. Traces are kept in order of first
-// arrival and the oldest are evicted past maxTraces or past maxSpans in all (as Zipkin's in-memory
-// storage caps spans: a v1 round alone holds ~200), so a long-running demo never grows without
-// limit; a trace stops taking new spans at maxSpansPerTrace, so one runaway trace cannot either.
+// arrival and the oldest are evicted past maxTraces, past maxSpans in all (as Zipkin's in-memory
+// storage caps spans: a v1 round alone holds ~200) or past maxBytes in all, so a long-running demo
+// never grows without limit; a trace stops taking new spans at maxSpansPerTrace or when it alone
+// would pass maxBytes, so one runaway trace cannot either. Counting spans is not enough: a span is
+// as big as its tags, so each is cut to size (span-bounds.ts) and its cost estimated (span-size.ts).
 import { createDependencyLinker } from './dependencies.ts';
 import { createNameIndex } from './name-index.ts';
 import {
@@ -12,6 +14,8 @@ import {
   traceTimestamp,
   type TraceQuery,
 } from './query.ts';
+import { boundSpan } from './span-bounds.ts';
+import { spanBytes } from './span-size.ts';
 import { mergeSpans, spanKey, type DependencyLink, type Span } from './span.ts';
 
 export interface TraceStoreOptions {
@@ -19,6 +23,8 @@ export interface TraceStoreOptions {
   /** Spans kept across all traces; omitted, only maxTraces bounds the store. */
   maxSpans?: number;
   maxSpansPerTrace: number;
+  /** Estimated bytes of spans kept across all traces (span-size.ts); omitted, no byte budget. */
+  maxBytes?: number;
 }
 
 export interface TraceStoreStats {
@@ -26,8 +32,12 @@ export interface TraceStoreStats {
   spans: number;
   /** Since start: traces dropped to stay under maxTraces. */
   evictedTraces: number;
-  /** Since start: spans refused because their trace was full. */
+  /** Since start: spans refused because their trace was full (spans or bytes). */
   droppedSpans: number;
+  /** Estimated bytes held (span-size.ts), what maxBytes bounds. */
+  bytes: number;
+  /** Since start: spans stored with tags or annotations cut to size. */
+  truncatedSpans: number;
 }
 
 export interface TraceStore {
@@ -55,17 +65,20 @@ interface StoredTrace {
   positions: Map<string, number>;
   /** Epoch microseconds, as traceTimestamp() computes it; kept current by ingest. */
   timestamp: number;
+  /** spanBytes() of its spans, summed. */
+  bytes: number;
 }
 
 export function createTraceStore(options: TraceStoreOptions): TraceStore {
   const traces = new Map<string, StoredTrace>();
   const names = createNameIndex();
-  const stats = { spans: 0, evictedTraces: 0, droppedSpans: 0 };
+  const stats = { spans: 0, evictedTraces: 0, droppedSpans: 0, bytes: 0, truncatedSpans: 0 };
+  const maxBytes = options.maxBytes ?? Infinity;
 
   function traceFor(traceId: string): StoredTrace {
     let stored = traces.get(traceId);
     if (!stored) {
-      stored = { spans: [], positions: new Map(), timestamp: 0 };
+      stored = { spans: [], positions: new Map(), timestamp: 0, bytes: 0 };
       traces.set(traceId, stored);
       // Maps iterate in insertion order, so the first key is the trace that arrived first.
       for (const [oldestId, oldest] of traces) {
@@ -80,27 +93,50 @@ export function createTraceStore(options: TraceStoreOptions): TraceStore {
     traces.delete(traceId);
     for (const span of stored.spans) names.remove(span);
     stats.spans -= stored.spans.length;
+    stats.bytes -= stored.bytes;
     stats.evictedTraces += 1;
   }
 
+  /** The span cut to size, counted when it had to be. */
+  function bounded(span: Span): Span {
+    const result = boundSpan(span);
+    if (result.truncated) stats.truncatedSpans += 1;
+    return result.span;
+  }
+
+  /** Puts `span` at `position` (spans.length: a new one), keeping the names and bytes current. */
+  function place(stored: StoredTrace, position: number, span: Span): void {
+    const earlier = stored.spans[position];
+    const delta = spanBytes(span) - (earlier ? spanBytes(earlier) : 0);
+    if (earlier) names.remove(earlier);
+    stored.spans[position] = span;
+    names.add(span);
+    stored.bytes += delta;
+    stats.bytes += delta;
+  }
+
   /** Stores one span and returns its trace, or undefined if the trace was full. */
-  function add(span: Span): StoredTrace | undefined {
+  function add(reported: Span): StoredTrace | undefined {
+    const span = bounded(reported);
+    // Only with a maxBytes smaller than one span: refused before it makes an empty trace.
+    if (spanBytes(span) > maxBytes) {
+      stats.droppedSpans += 1;
+      return undefined;
+    }
     const stored = traceFor(span.traceId);
     const key = spanKey(span);
     const position = stored.positions.get(key);
     if (position !== undefined) {
-      const earlier = stored.spans[position] as Span;
-      names.remove(earlier);
-      const merged = mergeSpans(earlier, span);
-      stored.spans[position] = merged;
-      names.add(merged);
-    } else if (stored.spans.length >= options.maxSpansPerTrace) {
+      place(stored, position, bounded(mergeSpans(stored.spans[position] as Span, span)));
+    } else if (
+      stored.spans.length >= options.maxSpansPerTrace ||
+      stored.bytes + spanBytes(span) > maxBytes
+    ) {
       stats.droppedSpans += 1;
       return undefined;
     } else {
       stored.positions.set(key, stored.spans.length);
-      stored.spans.push(span);
-      names.add(span);
+      place(stored, stored.spans.length, span);
       stats.spans += 1;
     }
     return stored;
@@ -117,7 +153,7 @@ export function createTraceStore(options: TraceStoreOptions): TraceStore {
       for (const stored of touched) stored.timestamp = traceTimestamp(stored.spans);
       const maxSpans = options.maxSpans ?? Infinity;
       for (const [oldestId, oldest] of traces) {
-        if (stats.spans <= maxSpans || traces.size <= 1) break;
+        if ((stats.spans <= maxSpans && stats.bytes <= maxBytes) || traces.size <= 1) break;
         evict(oldestId, oldest);
       }
     },

@@ -18,6 +18,15 @@
 //   MEM_MAX_SPANS is passed; the store evicts in arrival order past MAX_SPANS or MAX_TRACES, and
 //   refuses spans past MAX_SPANS_PER_TRACE. A span or service name stays listed in Zipkin until the
 //   last trace of its *service* is evicted; the store drops each name with the last span carrying it.
+//   The store also evicts past MAX_BYTES (an estimate of the memory its spans take), and refuses a
+//   span that would take one trace past it; Zipkin's in-memory storage counts spans only.
+// - Size bounds. The store keeps at most 128 tags and 128 annotations of a span (OpenTelemetry's
+//   defaults) and cuts long tag keys and values and annotation values (tracestore/span-bounds.ts);
+//   Zipkin keeps what it is sent. The spans compared here are all within those bounds.
+// - A large POSTed batch is stored a few thousand spans at a time, so a read made meanwhile may see
+//   part of it; Zipkin's in-memory storage stores a batch at once. Reads below follow the 202.
+// - Who is answered. The store answers loopback Host names and no non-loopback Origin, and sends
+//   no CORS headers (tracestore/loopback-only.ts); Zipkin answers any Host and allows any origin.
 // - A span reported in parts (same id, kind and service, different fields) is merged by the store;
 //   Zipkin keeps every distinct report and leaves merging to its UI. Identical reports are kept
 //   once by both (compared below). Local mode's services and mesh report each span once.

@@ -35,6 +35,12 @@ function newStore(maxTraces = 100, maxSpansPerTrace = 100): TraceStore {
   return createTraceStore({ maxTraces, maxSpansPerTrace });
 }
 
+/** The counts the store reports, without its byte figures (tested on their own below). */
+function counts(store: TraceStore): Record<string, number> {
+  const { traces, spans, evictedTraces, droppedSpans } = store.stats();
+  return { traces, spans, evictedTraces, droppedSpans };
+}
+
 function traceIdsOf(traces: Span[][]): string[] {
   return traces.map((spans) => spans[0]?.traceId ?? '?');
 }
@@ -83,7 +89,7 @@ describe('trace store ingest', () => {
     assert.deepEqual(store.trace(traceId(1)), [a, b]);
     assert.deepEqual(store.trace(traceId(2)), [other]);
     assert.equal(store.trace(traceId(3)), undefined);
-    assert.deepEqual(store.stats(), { traces: 2, spans: 3, evictedTraces: 0, droppedSpans: 0 });
+    assert.deepEqual(counts(store), { traces: 2, spans: 3, evictedTraces: 0, droppedSpans: 0 });
   });
 
   test('spans of one trace arriving in several batches make one trace', () => {
@@ -355,7 +361,7 @@ describe('trace store bounds', () => {
     assert.equal(store.trace(traceId(2)), undefined);
     assert.deepEqual(traceIdsOf(store.traces(query())), [traceId(5), traceId(4), traceId(3)]);
     assert.deepEqual(store.serviceNames(), ['service-3', 'service-4', 'service-5']);
-    assert.deepEqual(store.stats(), { traces: 3, spans: 3, evictedTraces: 2, droppedSpans: 0 });
+    assert.deepEqual(counts(store), { traces: 3, spans: 3, evictedTraces: 2, droppedSpans: 0 });
   });
 
   test('past maxSpans in all the oldest traces are evicted until the spans fit', () => {
@@ -374,7 +380,7 @@ describe('trace store bounds', () => {
     assert.equal(store.trace(traceId(1)), undefined);
     assert.equal(store.trace(traceId(2))?.length, 2);
     assert.equal(store.trace(traceId(3))?.length, 3);
-    assert.deepEqual(store.stats(), { traces: 2, spans: 5, evictedTraces: 1, droppedSpans: 0 });
+    assert.deepEqual(counts(store), { traces: 2, spans: 5, evictedTraces: 1, droppedSpans: 0 });
   });
 
   test('a trace holding maxSpansPerTrace spans takes no new ones but still merges', () => {
@@ -390,7 +396,7 @@ describe('trace store bounds', () => {
         [spanId(2), undefined],
       ],
     );
-    assert.deepEqual(store.stats(), { traces: 1, spans: 2, evictedTraces: 0, droppedSpans: 1 });
+    assert.deepEqual(counts(store), { traces: 1, spans: 2, evictedTraces: 0, droppedSpans: 1 });
   });
 });
 
@@ -530,5 +536,71 @@ describe('trace store dependencies', () => {
     assert.deepEqual(store.dependencies(T0_MS, 60_000), [
       { parent: 'b', child: 'a', callCount: 1, errorCount: 0 },
     ]);
+  });
+});
+
+describe('trace store byte bounds', () => {
+  const MB = 1_000_000;
+  const hugeSpan = (n: number): Span =>
+    span({
+      traceId: traceId(n),
+      id: spanId(n),
+      service: 'quiz',
+      tags: { blob: 'x'.repeat(4.5 * MB) },
+    });
+
+  test('60 spans with a 4.5 MB tag each are cut to size and held in a few megabytes', () => {
+    const store = createTraceStore({ maxTraces: 1_000, maxSpansPerTrace: 100 });
+    for (let n = 1; n <= 60; n++) store.ingest([hugeSpan(n)]);
+
+    const { bytes, truncatedSpans, spans } = store.stats();
+    assert.equal(spans, 60);
+    assert.equal(truncatedSpans, 60);
+    assert.ok(bytes < 60 * 100_000, `${bytes} bytes held`);
+    const blob = store.trace(traceId(1))?.[0]?.tags?.blob ?? '';
+    assert.ok(blob.length > 1_000 && blob.length < 100_000, `tag kept ${blob.length} chars`);
+  });
+
+  test('past maxBytes in all the oldest traces are evicted until the bytes fit', () => {
+    const store = createTraceStore({ maxTraces: 1_000, maxSpansPerTrace: 100, maxBytes: 500_000 });
+    for (let n = 1; n <= 60; n++) store.ingest([hugeSpan(n)]);
+
+    const { bytes, traces, evictedTraces } = store.stats();
+    assert.ok(bytes <= 500_000, `${bytes} bytes held`);
+    assert.ok(traces > 1 && traces < 60);
+    assert.equal(evictedTraces, 60 - traces);
+    assert.equal(store.trace(traceId(1)), undefined);
+    assert.equal(store.trace(traceId(60))?.length, 1);
+  });
+
+  test('re-posting one span id with new tags and annotations does not grow it without bound', () => {
+    const store = newStore();
+    const report = (n: number): Span =>
+      span({
+        traceId: traceId(1),
+        id: spanId(1),
+        service: 'quiz',
+        tags: { [`key-${n}`]: 'v'.repeat(1_000) },
+        annotations: [{ timestamp: T0 + n, value: `event ${n} ${'a'.repeat(1_000)}` }],
+      });
+    store.ingest([report(0)]);
+    for (let n = 1; n <= 1_000; n++) store.ingest([report(n)]);
+    const afterThousand = store.stats().bytes;
+    for (let n = 1_001; n <= 2_000; n++) store.ingest([report(n)]);
+
+    const stored = store.trace(traceId(1))?.[0];
+    assert.equal(store.stats().spans, 1);
+    assert.ok(Object.keys(stored?.tags ?? {}).length <= 128);
+    assert.ok((stored?.annotations?.length ?? 0) <= 128);
+    assert.ok(afterThousand < 200_000, `${afterThousand} bytes after 1,000 reports`);
+    assert.ok(store.stats().bytes <= afterThousand, 'the second thousand reports added bytes');
+  });
+
+  test('evicting a trace gives its bytes back', () => {
+    const store = newStore(1);
+    store.ingest([hugeSpan(1)]);
+    const one = store.stats().bytes;
+    store.ingest([hugeSpan(2)]);
+    assert.equal(store.stats().bytes, one);
   });
 });

@@ -1,0 +1,181 @@
+// Hostile data against the processes that keep it: bodies meant to exhaust the trace store, reads
+// from pages that are not on this machine, a torn scores log, calls that go around the mesh.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { startServiceProcess, type ServiceProcess } from '../../support/service-process.ts';
+
+const running: ChildProcess[] = [];
+after(() => {
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+async function start(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const started = await startServiceProcess({ entry, env });
+  running.push(started.child);
+  return started;
+}
+
+/** A request as any program on the machine can send it: every header its own, Host included. */
+function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, {
+      method: options.method ?? 'GET',
+      headers: options.headers,
+    });
+    request.on('error', reject);
+    request.on('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+      });
+    });
+    request.end(options.body);
+  });
+}
+
+const hex16 = (n: number): string => n.toString(16).padStart(16, '0');
+const nowMicros = (): number => Date.now() * 1000;
+
+function metric(text: string, name: string): number {
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  assert.ok(match, `${name} not on /metrics`);
+  return Number(match[1]);
+}
+
+describe('the trace store under hostile bodies and foreign pages', () => {
+  let store: ServiceProcess;
+  const postSpans = (spans: unknown): Promise<Response> =>
+    fetch(`${store.baseUrl}/api/v2/spans`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof spans === 'string' ? spans : JSON.stringify(spans),
+    });
+  const metrics = async (): Promise<string> => (await fetch(`${store.baseUrl}/metrics`)).text();
+
+  before(async () => {
+    store = await start('tracestore/main.ts', {
+      MAX_TRACES: '2000',
+      MAX_SPANS_PER_TRACE: '100',
+      MAX_SPANS: '200000',
+    });
+  });
+
+  test('a page served from another host cannot read traces: its Host is refused (DNS rebinding)', async () => {
+    const port = new URL(store.baseUrl).port;
+    const rebound = await rawRequest(`${store.baseUrl}/api/v2/services`, {
+      headers: { host: `attacker.example:${port}` },
+    });
+    assert.equal(rebound.status, 403);
+    assert.match(rebound.body, /loopback/);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      const own = await rawRequest(`${store.baseUrl}/api/v2/services`, { headers: { host } });
+      assert.equal(own.status, 200, host);
+    }
+  });
+
+  test('a request from a non-loopback origin is refused, and no answer allows other origins', async () => {
+    for (const origin of [
+      'http://attacker.example',
+      'null',
+      'https://127.0.0.1.attacker.example',
+    ]) {
+      const read = await rawRequest(`${store.baseUrl}/api/v2/traces`, { headers: { origin } });
+      assert.equal(read.status, 403, origin);
+      const preflight = await rawRequest(`${store.baseUrl}/api/v2/traces`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET' },
+      });
+      assert.equal(preflight.status, 403, origin);
+    }
+    const local = await rawRequest(`${store.baseUrl}/api/v2/services`, {
+      headers: { origin: 'http://127.0.0.1:20001' },
+    });
+    assert.equal(local.status, 200);
+    assert.equal(local.headers['access-control-allow-origin'], undefined);
+    const plain = await fetch(`${store.baseUrl}/api/v2/services`);
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get('access-control-allow-origin'), null);
+  });
+
+  test('a body over the limit is answered 413 and nothing of it is kept', async () => {
+    const before = metric(await metrics(), 'zipkin_store_spans');
+    const big = JSON.stringify([
+      { traceId: hex16(0x77), id: hex16(1), tags: { x: 'y'.repeat(6e6) } },
+    ]);
+    assert.equal((await postSpans(big)).status, 413);
+    assert.equal(metric(await metrics(), 'zipkin_store_spans'), before);
+  });
+
+  test('60 spans of 4.5 MB each are kept cut to size, in a few megabytes', async () => {
+    for (let n = 0; n < 60; n++) {
+      const span = {
+        traceId: hex16(0x1000 + n),
+        id: hex16(1),
+        timestamp: nowMicros(),
+        localEndpoint: { serviceName: 'hostile' },
+        tags: { blob: 'z'.repeat(4_500_000) },
+      };
+      assert.equal((await postSpans([span])).status, 202);
+    }
+    const text = await metrics();
+    const bytes = metric(text, 'zipkin_store_bytes');
+    assert.ok(bytes < 60 * 200_000, `the store holds ${bytes} bytes`);
+    assert.ok(metric(text, 'zipkin_store_truncated_spans_total') >= 60);
+    const [stored] = (await (
+      await fetch(`${store.baseUrl}/api/v2/trace/${hex16(0x1000)}`)
+    ).json()) as {
+      tags: Record<string, string>;
+    }[];
+    assert.ok((stored?.tags.blob ?? '').length < 100_000);
+  });
+
+  test('re-posting one span id with new tags and annotations leaves the store no bigger', async () => {
+    const report = (n: number): object => ({
+      traceId: hex16(0x2000),
+      id: hex16(1),
+      localEndpoint: { serviceName: 'hostile' },
+      tags: { [`k${n}`]: 'v'.repeat(2_000) },
+      annotations: [{ timestamp: nowMicros() + n, value: `e${n}${'a'.repeat(2_000)}` }],
+    });
+    const batch = (from: number): object[] =>
+      Array.from({ length: 300 }, (_, i) => report(from + i));
+    assert.equal((await postSpans(batch(0))).status, 202);
+    const once = metric(await metrics(), 'zipkin_store_bytes');
+    for (let round = 1; round <= 5; round++) {
+      assert.equal((await postSpans(batch(round * 300))).status, 202);
+    }
+    assert.ok(metric(await metrics(), 'zipkin_store_bytes') <= once);
+  });
+
+  test('reads are answered while a 90,000-span batch is ingested', async () => {
+    // 900 traces of 100 spans, ids as short as Zipkin takes them, under the 5 MB body limit.
+    const spans = Array.from({ length: 90_000 }, (_, n) => ({
+      traceId: hex16(0x100000 + Math.floor(n / 100)),
+      id: hex16(n + 1),
+    }));
+    const body = JSON.stringify(spans);
+    assert.ok(body.length < 5 * 1024 * 1024, `${body.length} bytes`);
+    const before = metric(await metrics(), 'zipkin_store_spans');
+
+    const batch = { done: false };
+    const posted = postSpans(body).then((response) => {
+      batch.done = true;
+      return response.status;
+    });
+    // Poll the store's own count while the batch goes in. Ingested all at once, every answer is
+    // before or after the batch; ingested in chunks, some answer falls in between.
+    const seen = new Set<number>();
+    while (!batch.done) seen.add(metric(await metrics(), 'zipkin_store_spans'));
+    assert.equal(await posted, 202);
+    const after = metric(await metrics(), 'zipkin_store_spans');
+    assert.equal(after, before + 90_000);
+    const partial = [...seen].filter((count) => count > before && count < after);
+    assert.ok(partial.length > 0, `counts seen while ingesting: ${[...seen].join(', ')}`);
+  });
+});
