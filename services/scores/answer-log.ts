@@ -1,72 +1,73 @@
-// Scores' durable state: an append-only JSON-lines file, written before an answer is acknowledged
-// and replayed at start, so a restart loses no answer and never counts one twice. At start the log
-// is compacted to one line per player plus the rounds still open, so it stays small.
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
-import { z } from 'zod';
-import { answerRecord, playerScore, type AnswerRecord } from '../contracts/scores.ts';
+// Scores' durable state: an append-only JSON-lines file (line-file.ts), written and flushed before
+// an answer is acknowledged and replayed at start, so a restart loses no acknowledged answer and
+// never counts one twice. A line that cannot be read (torn, or not written by scores) is skipped
+// and reported with its offset. At start the log is compacted to one line per player plus the
+// rounds still open, so it stays small.
+import type { AnswerRecord } from '../contracts/scores.ts';
 import { Ledger } from './ledger.ts';
+import { openForAppend, readLines, replaceLines } from './line-file.ts';
+import { answerLogLine, type AnswerLogLine } from './stored-answer.ts';
 
-const logLine = z.discriminatedUnion('t', [
-  answerRecord.extend({ t: z.literal('answer') }),
-  playerScore.extend({ t: z.literal('total') }),
-  z.object({ t: z.literal('open'), roundId: z.string(), expiresAt: z.number() }),
-]);
-type LogLine = z.infer<typeof logLine>;
+/** A line replay skipped: where it was, and how it began (cut short: it may be anything). */
+export interface SkippedLine {
+  offset: number;
+  bytes: number;
+  start: string;
+}
 
 export interface AnswerLog {
   ledger: Ledger;
+  /** Returns once the answer is on disk; throws if it could not be written. */
   append(answer: AnswerRecord): void;
-  /** Lines that could not be read at start (a torn last write, say): skipped, and reported. */
-  skippedLines: number;
+  /** Lines that could not be read at start (a torn write, say), in file order. */
+  skipped: SkippedLine[];
+  close(): void;
 }
+
+const SHOWN_CHARS = 80;
 
 export function openAnswerLog(path: string, now = Date.now()): AnswerLog {
   const ledger = new Ledger();
-  let skippedLines = 0;
-  if (existsSync(path)) {
-    for (const text of readFileSync(path, 'utf8').split('\n')) {
-      if (text.trim() === '') continue;
-      const parsed = logLine.safeParse(safeJson(text));
-      if (parsed.success) replay(ledger, parsed.data, now);
-      else skippedLines += 1;
-    }
+  const skipped: SkippedLine[] = [];
+  const schema = answerLogLine(() => now);
+  for (const { offset, text } of readLines(path)) {
+    if (text.trim() === '') continue;
+    const parsed = schema.safeParse(safeJson(text));
+    if (parsed.success) replay(ledger, parsed.data, now);
+    else
+      skipped.push({ offset, bytes: Buffer.byteLength(text), start: text.slice(0, SHOWN_CHARS) });
   }
   compact(path, ledger, now);
+  const appender = openForAppend(path);
   return {
     ledger,
-    skippedLines,
+    skipped,
     append(answer) {
-      appendFileSync(path, `${JSON.stringify({ t: 'answer', ...answer } satisfies LogLine)}\n`);
+      appender.append(JSON.stringify({ t: 'answer', ...answer } satisfies AnswerLogLine));
+    },
+    close: () => {
+      appender.close();
     },
   };
 }
 
-function replay(ledger: Ledger, line: LogLine, now: number): void {
+function replay(ledger: Ledger, line: AnswerLogLine, now: number): void {
   if (line.t === 'answer') ledger.record(line, now);
   else if (line.t === 'total') ledger.restoreTotal(line);
   else if (line.expiresAt > now) ledger.rememberRound(line.roundId, line.expiresAt);
 }
 
-/** Writes the compacted state beside the log and renames it over, so a crash leaves one or the other. */
 function compact(path: string, ledger: Ledger, now: number): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const lines: LogLine[] = [
+  const lines: AnswerLogLine[] = [
     ...ledger.totals().map((total) => ({ t: 'total' as const, ...total })),
     ...ledger
       .openRounds(now)
       .map(([roundId, expiresAt]) => ({ t: 'open' as const, roundId, expiresAt })),
   ];
-  const temporary = `${path}.compacting`;
-  writeFileSync(temporary, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-  renameSync(temporary, path);
+  replaceLines(
+    path,
+    lines.map((line) => JSON.stringify(line)),
+  );
 }
 
 function safeJson(text: string): unknown {

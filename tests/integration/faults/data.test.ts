@@ -2,7 +2,10 @@
 // from pages that are not on this machine, a torn scores log, calls that go around the mesh.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdtempSync, statSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startServiceProcess, type ServiceProcess } from '../../support/service-process.ts';
 
@@ -177,5 +180,55 @@ describe('the trace store under hostile bodies and foreign pages', () => {
     assert.equal(after, before + 90_000);
     const partial = [...seen].filter((count) => count > before && count < after);
     assert.ok(partial.length > 0, `counts seen while ingesting: ${[...seen].join(', ')}`);
+  });
+});
+
+describe('scores with a torn log', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'scores-faults-'));
+  const logFile = join(dataDir, 'answers.jsonl');
+  const startScores = (): Promise<ServiceProcess> =>
+    start('services/scores/main.ts', { DATA_DIR: dataDir });
+  const postAnswer = (scores: ServiceProcess, roundId: string, player: string): Promise<Response> =>
+    fetch(`${scores.baseUrl}/answers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ roundId, player, correct: true, expiresAt: Date.now() + 600_000 }),
+    });
+
+  test('an answer acknowledged after a torn write survives a kill, and its round stays answered', async () => {
+    const scores = await startScores();
+    assert.equal((await postAnswer(scores, 'torn-round-1', 'alice')).status, 201);
+    // What a write cut short leaves: half a record and no newline, while scores runs.
+    appendFileSync(logFile, '{"t":"answer","roundId":"torn-ro');
+    assert.equal((await postAnswer(scores, 'torn-round-2', 'bob')).status, 201);
+    scores.child.kill('SIGKILL');
+    await scores.exited;
+
+    const restarted = await startScores();
+    assert.equal((await postAnswer(restarted, 'torn-round-2', 'bob')).status, 409);
+    assert.equal((await postAnswer(restarted, 'torn-round-1', 'alice')).status, 409);
+    const bob = (await (await fetch(`${restarted.baseUrl}/players/bob`)).json()) as object;
+    assert.deepEqual(bob, { player: 'bob', score: 1, answered: 1 });
+    assert.equal(statSync(logFile).mode & 0o777, 0o600);
+    restarted.child.kill('SIGTERM');
+    await restarted.exited;
+  });
+
+  test('an answer whose round would outlive any round quiz makes is refused 400', async () => {
+    const scores = await startScores();
+    const response = await fetch(`${scores.baseUrl}/answers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        roundId: 'forever-round',
+        player: 'mallory',
+        correct: true,
+        expiresAt: 1e15,
+      }),
+    });
+    assert.equal(response.status, 400);
+    assert.match(((await response.json()) as { error: string }).error, /expiresAt: .*a day/);
+    scores.child.kill('SIGTERM');
+    await scores.exited;
   });
 });

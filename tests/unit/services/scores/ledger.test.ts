@@ -95,7 +95,7 @@ describe('answer log', () => {
     log.append(answer('round-0001', 'alice', true));
     appendFileSync(path, '{"t":"answer","roundId":"round-00');
     const reopened = openAnswerLog(path, NOW);
-    assert.equal(reopened.skippedLines, 1);
+    assert.equal(reopened.skipped.length, 1);
     assert.equal(reopened.ledger.player('alice')?.score, 1);
   });
 });
