@@ -9,9 +9,10 @@
 //
 // ZIPKIN_SOAK_SECONDS (default 150, to keep the tier's run under 3 minutes) is how long the load
 // plays; the issue's 10 minutes is `ZIPKIN_SOAK_SECONDS=600`. Local mode's mesh reports one span
-// per hop where a cluster's two sidecars report two, so a v1 round here is ~175 spans (~230 on the
-// cluster) and the cap fills in ~2.5 minutes rather than ~1.5: the heap the cap needs is therefore
-// also judged from the heap each stored span takes, projected to MEM_MAX_SPANS.
+// per hop where a cluster's two sidecars report two, each with Istio's ~20 tags: the relay sends
+// each mesh span as the two sidecar spans a cluster would (support/sidecar-spans.ts), so Zipkin
+// holds spans of the cluster's shape at the cluster's rate. The heap the cap needs is also judged
+// from the heap each stored span takes, projected to MEM_MAX_SPANS.
 //
 // The old settings (MEM_MAX_SPANS=200000, -Xms256m -Xmx256m, a 512Mi limit) fail it; see
 // support/zipkin-deployment.ts for the variables that run them.
@@ -29,6 +30,7 @@ import { createTraceReader } from '../../mesh-client/traces/trace-reader.ts';
 import { render, type Resource } from '../manifests/rendered.ts';
 import { startLocalMode, type RunningLocalMode } from '../support/local-mode.ts';
 import { meshConfigCopy } from '../support/mesh-config.ts';
+import { asSidecarSpans } from './support/sidecar-spans.ts';
 import { startSpanRelay, type SpanRelay } from './support/span-relay.ts';
 import {
   expectedMaxHeapBytes,
@@ -149,7 +151,7 @@ async function runSoak(): Promise<Soak> {
   const startSeconds = (started - begun) / 1000;
   let exitedAtSeconds: number | undefined;
   void server.exited.then(() => (exitedAtSeconds = (Date.now() - started) / 1000));
-  relay = startSpanRelay(local.state.zipkinUrl, server.url);
+  relay = startSpanRelay(local.state.zipkinUrl, server.url, { reshape: asSidecarSpans });
   load = startLoad(local.state.siteUrl, plays, SOAK_SECONDS);
   let loadSummary = '';
   load.stdout?.setEncoding('utf8').on('data', (chunk: string) => (loadSummary += chunk));

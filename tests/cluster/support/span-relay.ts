@@ -29,7 +29,16 @@ const keyOf = (span: Span): string =>
     '|',
   );
 
-export function startSpanRelay(fromUrl: string, toUrl: string): SpanRelay {
+export interface RelayOptions {
+  /** What is sent for each span read (e.g. support/sidecar-spans.ts); the span itself by default. */
+  reshape?: (span: Span) => Span[];
+}
+
+export function startSpanRelay(
+  fromUrl: string,
+  toUrl: string,
+  { reshape = (span) => [span] }: RelayOptions = {},
+): SpanRelay {
   const seen = new Map<string, Set<string>>();
   const sent = new Map<string, number>();
   let spans = 0;
@@ -62,8 +71,9 @@ export function startSpanRelay(fromUrl: string, toUrl: string): SpanRelay {
         const key = keyOf(span);
         if (keys.has(key)) continue;
         keys.add(key);
-        fresh.push(span);
-        sent.set(traceId, (sent.get(traceId) ?? 0) + 1);
+        const shaped = reshape(span);
+        fresh.push(...shaped);
+        sent.set(traceId, (sent.get(traceId) ?? 0) + shaped.length);
       }
     }
     for (let at = 0; at < fresh.length; at += BATCH) {
