@@ -2,7 +2,9 @@
 // same app/version identity the Kubernetes manifests give it, and the local mesh between them.
 // Every app reaches every Service through an outbound listener of the mesh that belongs to that
 // app instance alone, so the mesh knows the caller the way a sidecar does.
+import { randomBytes } from 'node:crypto';
 import type { MeshTopology } from '../mesh/config/topology.ts';
+import { MESH_TOKEN_VARIABLE } from '../services/kit/mesh-token.ts';
 import type { MeshPlan, OutboundListener } from '../mesh/plan.ts';
 import { LOCAL_APPS, meshTopology } from './mesh-topology.ts';
 
@@ -42,6 +44,8 @@ export interface TopologyOptions {
   tracing: boolean;
   sampleRatio: number;
   apps?: Readonly<Record<string, readonly string[]>>;
+  /** What the mesh proves itself with to the apps (services/kit/mesh-token.ts); new per plan if unset. */
+  meshToken?: string;
 }
 
 /**
@@ -79,6 +83,10 @@ export function planLocalMode(options: TopologyOptions): LocalPlan {
   const apps = options.apps ?? LOCAL_APPS;
   const url = (port: number): string => `http://${host}:${port}`;
   const zipkinUrl = `${url(options.zipkinPort)}/api/v2/spans`;
+  // Environment only, never a file: the mesh and the apps are the only holders.
+  const meshToken = {
+    [MESH_TOKEN_VARIABLE]: options.meshToken ?? randomBytes(32).toString('base64url'),
+  };
 
   const instances = Object.entries(apps).flatMap(([app, versions]) =>
     versions.map((version) => ({ app, version, host, port: options.nextPort() })),
@@ -116,6 +124,7 @@ export function planLocalMode(options: TopologyOptions): LocalPlan {
         TRACING: options.tracing ? 'on' : 'off',
         TRACE_SAMPLE_RATIO: String(options.sampleRatio),
         ZIPKIN_URL: zipkinUrl,
+        ...meshToken,
         ...upstreams,
         ...(app === 'scores' ? { DATA_DIR: options.dataDir } : {}),
         ...(app === 'quiz' ? { ROUND_SECRET: options.roundSecret } : {}),
@@ -148,7 +157,7 @@ export function planLocalMode(options: TopologyOptions): LocalPlan {
     entry: 'mesh/main.ts',
     traced: false,
     port: options.adminPort,
-    env: { SERVICE_NAME: 'mesh', HOST: host },
+    env: { SERVICE_NAME: 'mesh', HOST: host, ...meshToken },
   };
   return {
     workloads: [zipkin, meshWorkload, ...appWorkloads, consoleWorkload(options)],

@@ -24,6 +24,8 @@ export const baseConfigSchema = z.object({
   SHUTDOWN_DELAY_MS: milliseconds.default(0),
   /** How long in-flight requests may take to finish after SIGTERM before the process exits. */
   SHUTDOWN_TIMEOUT_MS: milliseconds.default(10_000),
+  /** Set by local mode: calls without it are refused (mesh-token.ts). Never logged. */
+  QUIZMESH_MESH_TOKEN: z.string().min(32).max(256).optional(),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 

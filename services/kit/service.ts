@@ -5,6 +5,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { BaseConfig } from './config.ts';
 import { errorHandler, HttpError, notFound } from './errors.ts';
 import { injectFaults } from './faults.ts';
+import { requireMeshToken } from './mesh-token.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, metricsEndpoint, observeRequests, type Metrics } from './metrics.ts';
 import { flushTelemetry } from './telemetry.ts';
@@ -75,6 +76,7 @@ export function createServiceApp(
   });
   app.get('/metrics', metricsEndpoint(ctx.metrics));
   app.use(observeRequests(ctx.metrics));
+  app.use(requireMeshToken(ctx.config.QUIZMESH_MESH_TOKEN));
   app.use(
     injectFaults({ failureRate: ctx.config.FAILURE_RATE, delayMs: ctx.config.ARTIFICIAL_DELAY }),
   );

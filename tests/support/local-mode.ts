@@ -25,7 +25,8 @@ export interface RunningLocalMode {
 }
 
 export async function startLocalMode(env: Record<string, string> = {}): Promise<RunningLocalMode> {
-  const home = mkdtempSync(join(tmpdir(), 'quizmesh-it-'));
+  // A home given in `env` is reused (a start after a killed run); otherwise a fresh one.
+  const home = env.QUIZMESH_HOME ?? mkdtempSync(join(tmpdir(), 'quizmesh-it-'));
   let output = '';
   const child = spawn(process.execPath, ['local/start.ts'], {
     cwd: ROOT,
@@ -33,12 +34,12 @@ export async function startLocalMode(env: Record<string, string> = {}): Promise<
       ...process.env,
       QUIZMESH_PORT: '0',
       ZIPKIN_PORT: '0',
-      QUIZMESH_HOME: home,
       MESH_STATS_PORT: '0',
       MESH_ADMIN_PORT: '0',
       CONSOLE_PORT: '0',
       QUIZMESH_PROMETHEUS: 'off',
       ...env,
+      QUIZMESH_HOME: home,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,7 +48,15 @@ export async function startLocalMode(env: Record<string, string> = {}): Promise<
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
   const deadline = Date.now() + 60_000;
-  while (!existsSync(runtimeStatePath(home))) {
+  // A killed run leaves its state behind: wait for this run's own.
+  const ours = (): boolean => {
+    try {
+      return existsSync(runtimeStatePath(home)) && readRuntimeState(home).pid === child.pid;
+    } catch {
+      return false; // being rewritten
+    }
+  };
+  while (!ours()) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`local mode did not start:\n${output}`);

@@ -2,11 +2,13 @@
 // from pages that are not on this machine, a torn scores log, calls that go around the mesh.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { startLocalMode, type RunningLocalMode } from '../../support/local-mode.ts';
+import { meshTokenHeaders } from '../../support/mesh-token.ts';
 import { startServiceProcess, type ServiceProcess } from '../../support/service-process.ts';
 
 const running: ChildProcess[] = [];
@@ -230,5 +232,77 @@ describe('scores with a torn log', () => {
     assert.match(((await response.json()) as { error: string }).error, /expiresAt: .*a day/);
     scores.child.kill('SIGTERM');
     await scores.exited;
+  });
+});
+
+describe('local mode: calls that go around the mesh', () => {
+  let local: RunningLocalMode;
+  before(async () => {
+    local = await startLocalMode();
+  });
+  after(async () => {
+    await local.stop();
+  });
+  const forged = {
+    roundId: 'forged-round-1',
+    player: 'mallory',
+    correct: true,
+    expiresAt: Date.now() + 60_000,
+  };
+  const postDirect = (headers: Record<string, string> = {}): Promise<Response> =>
+    fetch(`${local.url('scores-v1')}/answers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(forged),
+    });
+
+  test('a call straight to an instance port is refused 403; the mesh gets through', async () => {
+    const direct = await postDirect();
+    assert.equal(direct.status, 403);
+    assert.match(((await direct.json()) as { error: string }).error, /through the mesh/);
+    assert.equal((await postDirect({ 'x-quizmesh-mesh-token': 'guessed' })).status, 403);
+    for (const name of ['frontend-v1', 'quiz-v1', 'images-v1', 'descriptions-v1']) {
+      assert.equal((await fetch(`${local.url(name)}/`)).status, 403, name);
+    }
+    const board = await fetch(`${local.state.siteUrl}/api/leaderboard`);
+    assert.equal(board.status, 200);
+    assert.ok(!JSON.stringify(await board.json()).includes('mallory'));
+    // What the mesh sends is what lets a call in.
+    assert.equal((await postDirect(meshTokenHeaders(local))).status, 201);
+  });
+
+  test('health and metrics stay open to the supervisor and Prometheus, and never show the token', async () => {
+    const [header, token] = Object.entries(meshTokenHeaders(local))[0] ?? ['', ''];
+    for (const workload of local.state.workloads.filter(
+      (w) => w.app === 'scores' || w.app === 'quiz',
+    )) {
+      for (const path of ['/healthz', '/readyz', '/metrics']) {
+        const response = await fetch(`${workload.url}${path}`);
+        assert.equal(response.status, 200, `${workload.name}${path}`);
+        assert.ok(!(await response.text()).includes(token), `${workload.name}${path}`);
+      }
+    }
+    // Rounds make traces whether they succeed or not (quiz v1 fails about one in five).
+    for (let i = 0; i < 3; i++) {
+      const round = await fetch(`${local.state.siteUrl}/api/round`, {
+        headers: { 'x-b3-sampled': '1' },
+      });
+      assert.ok(round.status === 200 || round.status === 502, `round answered ${round.status}`);
+      await round.arrayBuffer();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const traces = await (await fetch(`${local.state.zipkinUrl}/api/v2/traces?limit=50`)).text();
+    assert.ok(traces.length > 2, 'some traces');
+    assert.ok(!traces.includes(token) && !traces.includes(header));
+    const stats = await (await fetch(local.state.meshStatsUrl)).text();
+    assert.ok(!stats.includes(token));
+  });
+
+  test("scores' data is readable by its owner only", () => {
+    const dataDir = join(local.home, 'data');
+    assert.equal(statSync(dataDir).mode & 0o777, 0o700);
+    for (const file of readdirSync(dataDir)) {
+      assert.equal(statSync(join(dataDir, file)).mode & 0o777, 0o600, file);
+    }
   });
 });

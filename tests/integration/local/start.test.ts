@@ -12,6 +12,7 @@ import {
   type RunningLocalMode,
   type ZipkinSpan,
 } from '../../support/local-mode.ts';
+import { meshTokenHeaders } from '../../support/mesh-token.ts';
 
 const FIVE_SERVICES = ['descriptions', 'frontend', 'images', 'quiz', 'scores'];
 const player = (name: string) => ({ 'x-quiz-player': encodeURIComponent(name) });
@@ -204,7 +205,7 @@ describe('local mode', () => {
     const trace = newTraceHeaders();
     const response = await fetch(`${local.url('quiz-v3')}/rounds`, {
       method: 'POST',
-      headers: { ...trace.headers, ...player('carol') },
+      headers: { ...trace.headers, ...player('carol'), ...meshTokenHeaders(local) },
     });
     assert.equal(response.status, 201);
     const spans = await waitForTrace(local.state.zipkinUrl, trace.traceId, (s) =>
@@ -215,7 +216,10 @@ describe('local mode', () => {
 
   it('v2 works for alice but fails players named outside Latin-1 with a 500', async () => {
     const post = (name: string) =>
-      fetch(`${local.url('quiz-v2')}/rounds`, { method: 'POST', headers: player(name) });
+      fetch(`${local.url('quiz-v2')}/rounds`, {
+        method: 'POST',
+        headers: { ...player(name), ...meshTokenHeaders(local) },
+      });
     assert.equal((await post('alice')).status, 201);
     assert.equal((await post('José')).status, 201);
     const broken = await post('李雷');
@@ -223,7 +227,10 @@ describe('local mode', () => {
   });
 
   it('a round built by quiz v3 is answered through the frontend (v1), once', async () => {
-    const built = await fetch(`${local.url('quiz-v3')}/rounds`, { method: 'POST' });
+    const built = await fetch(`${local.url('quiz-v3')}/rounds`, {
+      method: 'POST',
+      headers: meshTokenHeaders(local),
+    });
     const round = (await built.json()) as { id: string; images: { id: string }[] };
     const pick = round.images[0]?.id ?? '';
     const first = await answer(round.id, { player: 'Zoë', imageId: pick });

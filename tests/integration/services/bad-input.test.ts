@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startLocalMode, type RunningLocalMode } from '../../support/local-mode.ts';
 import { meshConfigCopy } from '../../support/mesh-config.ts';
+import { meshTokenHeaders } from '../../support/mesh-token.ts';
 
 type Lazy<T> = T | (() => T);
 const resolve = <T>(value: Lazy<T>): T =>
@@ -59,7 +60,8 @@ async function send(
   method: 'GET' | 'POST',
   request: Pick<BadRequest, 'path' | 'headers' | 'json' | 'raw'>,
 ): Promise<JsonAnswer> {
-  const headers: Record<string, string> = { ...request.headers };
+  // Straight to the instance, with what the mesh adds (local mode refuses calls around it).
+  const headers: Record<string, string> = { ...meshTokenHeaders(local), ...request.headers };
   let body: string | undefined;
   if (request.raw) {
     headers['content-type'] = request.raw.type;
@@ -893,12 +895,17 @@ before(async () => {
       'virtual-service-quiz.yaml': 'virtual-service-quiz-all-v3.yaml',
     }),
   });
-  const built = await fetch(`${local.url('quiz-v3')}/rounds`, { method: 'POST' });
+  const built = await fetch(`${local.url('quiz-v3')}/rounds`, {
+    method: 'POST',
+    headers: meshTokenHeaders(local),
+  });
   assert.equal(built.status, 201);
   const round = (await built.json()) as { id: string; images: { id: string }[] };
   live.roundId = round.id;
   live.images = round.images.map((image) => image.id);
-  const catalog = await fetch(`${local.url('images-v1')}/images`);
+  const catalog = await fetch(`${local.url('images-v1')}/images`, {
+    headers: meshTokenHeaders(local),
+  });
   const { images } = (await catalog.json()) as { images: { id: string }[] };
   live.notInRound = images.find((image) => !live.images.includes(image.id))?.id ?? '';
   assert.ok(live.notInRound);
@@ -931,7 +938,9 @@ describe('answering once', () => {
     send('frontend-v1', 'POST', { path: `/api/round/${roundId}/answer`, json: body });
 
   async function standing(name: string): Promise<{ score: number; answered: number }> {
-    const response = await fetch(`${local.url('scores-v1')}/players/${encodeURIComponent(name)}`);
+    const response = await fetch(`${local.url('scores-v1')}/players/${encodeURIComponent(name)}`, {
+      headers: meshTokenHeaders(local),
+    });
     assert.equal(response.status, 200);
     return (await response.json()) as { score: number; answered: number };
   }
