@@ -39,8 +39,8 @@ Options:
 Nothing is written unless all of DIR still validates as the local mesh loads it (see quizmesh
 validate). The file is replaced atomically. When local mode is running (found through
 QUIZMESH_HOME, default .quizmesh), waits up to 3 s for its mesh to apply the change.
-Exit status: 0 written (or nothing to change, or dry run), 1 refused by validation or by the
-local mesh, 2 usage error.
+Exit status: 0 written and in force (or nothing to change, or dry run), 1 refused by validation or
+by the local mesh, or written but not applied by a running mesh within 3 s, 2 usage error.
 `;
 
 const APPLY_TIMEOUT_MS = 3_000;
@@ -102,9 +102,9 @@ function reportApply(outcome: ApplyOutcome, before: number, dir: string): number
       return 1;
     case 'unconfirmed':
       process.stderr.write(
-        `quizmesh route: the local mesh did not apply it within ${APPLY_TIMEOUT_MS / 1000} s (generation ${outcome.generation} in force); does it watch ${dir}?\n`,
+        `quizmesh route: written, but the local mesh did not apply it within ${APPLY_TIMEOUT_MS / 1000} s (generation ${outcome.generation} in force); does it watch ${dir}?\n`,
       );
-      return 0;
+      return 1;
   }
 }
 

@@ -1,11 +1,13 @@
 // The local mesh, one process standing in for istiod and every Envoy: it reads the plan local mode
 // wrote (Services, instances, listeners), applies mesh-config/, and proxies every call.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import http from 'node:http';
 import { z } from 'zod';
 import { baseConfigSchema, loadConfig } from '../services/kit/config.ts';
 import { createLogger } from '../services/kit/logger.ts';
 import { adminHandler, statsHandler } from './admin.ts';
+import { lastGoodStore } from './config/last-good.ts';
 import { startControlPlane } from './control-plane.ts';
 import { meshPlanSchema, type MeshPlan } from './plan.ts';
 import { compileConfig, type CompiledConfig } from './proxy/compiled-config.ts';
@@ -21,6 +23,8 @@ const settings = loadConfig(
   baseConfigSchema.pick({ SERVICE_VERSION: true, LOG_LEVEL: true }).extend({
     SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('mesh'),
     MESH_PLAN_FILE: z.string().min(1),
+    /** Where the mesh keeps state across its restarts; local mode's plan sits in QUIZMESH_HOME. */
+    MESH_STATE_DIR: z.string().min(1).optional(),
   }),
 );
 const logger = createLogger({
@@ -32,7 +36,18 @@ const plan: MeshPlan = meshPlanSchema.parse(
   JSON.parse(readFileSync(settings.MESH_PLAN_FILE, 'utf8')),
 );
 
-const controlPlane = startControlPlane(plan.configDir, plan.topology, logger);
+const lastGood = lastGoodStore(
+  join(
+    settings.MESH_STATE_DIR ?? join(dirname(settings.MESH_PLAN_FILE), 'mesh'),
+    'last-good-config.json',
+  ),
+);
+const controlPlane = await startControlPlane({
+  dir: plan.configDir,
+  topology: plan.topology,
+  log: logger,
+  lastGood,
+});
 let compiled: CompiledConfig = compileConfig(1, controlPlane.current().config, plan.topology);
 const spans = createProxySpans(plan.zipkinUrl, compiled.samplingPercentage);
 controlPlane.onApply((snapshot) => {
@@ -99,7 +114,7 @@ logger.info(
 );
 
 const stop = (): void => {
-  controlPlane.close();
+  void controlPlane.close();
   for (const server of servers) server.close();
   for (const server of servers) server.closeIdleConnections();
   void spans.flush().finally(() => process.exit(0));

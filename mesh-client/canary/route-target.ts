@@ -44,9 +44,13 @@ export function localTarget(configDir: string, home: string): RouteTarget {
             const why = applied.errors.map((e) => formatFinding(e, configDir));
             return { ok: false, message: ['the local mesh refused it', ...why].join('\n') };
           }
+          // A step the mesh has not put in force is not taken: its figures would be the old split's.
           return applied.kind === 'applied'
             ? { ok: true, note: `applied (generation ${applied.generation})` }
-            : { ok: true, note: `written; the mesh did not confirm it within 3 s` };
+            : {
+                ok: false,
+                message: `written to ${planned.path}, but the local mesh did not apply it within 3 s (generation ${applied.generation} in force)`,
+              };
         }
       }
     },

@@ -9,7 +9,8 @@ import type { MeshConfig } from './schema.ts';
 import { MESH_NAMESPACE, type MeshTopology } from './topology.ts';
 import { validateDocument } from './validate-document.ts';
 import { validateReferences } from './validate-references.ts';
-import { readDocuments, type MeshSource, type RawDocument } from './yaml-documents.ts';
+import { LIMITS, sizeText } from './limits.ts';
+import { readDocuments, tooBig, type MeshSource, type RawDocument } from './yaml-documents.ts';
 
 export type { Finding } from './findings.ts';
 export type { MeshSource } from './yaml-documents.ts';
@@ -117,12 +118,13 @@ function identity(value: unknown): string | undefined {
   return `${kind}/${typeof namespace === 'string' ? namespace : MESH_NAMESPACE}/${name}`;
 }
 
-interface ReadSources {
+export interface ReadSources {
   sources: MeshSource[];
   errors: Finding[];
 }
 
-function readFolder(dir: string): ReadSources {
+/** The folder's in-force files as loadMeshConfig reads them, within LIMITS, or why not. */
+export function readFolder(dir: string): ReadSources {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -133,11 +135,18 @@ function readFolder(dir: string): ReadSources {
     return { sources: [], errors: [{ file: '.', reason }] };
   }
   const files = names.filter((name) => /\.ya?ml$/i.test(name) && isFile(path.join(dir, name)));
+  if (files.length > LIMITS.files) {
+    const reason = `holds ${files.length} YAML files: the local mesh reads at most ${LIMITS.files}`;
+    return { sources: [], errors: [{ file: '.', reason }] };
+  }
   const read = files.map((name) => readSource(dir, path.join(dir, name)));
-  return {
-    sources: read.flatMap((r) => r.sources),
-    errors: read.flatMap((r) => r.errors),
-  };
+  const sources = read.flatMap((r) => r.sources);
+  const bytes = sources.reduce((sum, s) => sum + Buffer.byteLength(s.text), 0);
+  if (bytes > LIMITS.bytesInAll) {
+    const reason = `its YAML files hold ${sizeText(bytes)}: the local mesh reads at most ${sizeText(LIMITS.bytesInAll)} in all`;
+    return { sources: [], errors: [{ file: '.', reason }] };
+  }
+  return { sources, errors: read.flatMap((r) => r.errors) };
 }
 
 function isFile(file: string): boolean {
@@ -151,6 +160,10 @@ function isFile(file: string): boolean {
 function readSource(dir: string, file: string): ReadSources {
   const shown = path.relative(dir, file).split(path.sep).join('/');
   try {
+    // Sized before it is read, so that a huge file is never held in memory.
+    const bytes = statSync(file).size;
+    if (bytes > LIMITS.bytesPerFile)
+      return { sources: [], errors: [{ file: shown, reason: tooBig(bytes) }] };
     return { sources: [{ file: shown, text: readFileSync(file, 'utf8') }], errors: [] };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);

@@ -58,11 +58,48 @@ export const gateway = z.strictObject({
   }),
 });
 
+// RFC 9110's field-value: tab, space and visible characters (non-ASCII ones travel as obs-text);
+// a line break or control character can never arrive in a header, so a match on it never matches.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+// RFC 9110's token: what a header's name may be.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const codePoint = (char: string): string =>
+  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** A StringMatch on a header: exact, prefix or regex, each something a header value can hold. */
+const headerMatch = stringMatch.superRefine((match, ctx) => {
+  for (const [key, value] of Object.entries(match)) {
+    const control = CONTROL.exec(value)?.[0];
+    if (control !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `holds a line break or control character (${codePoint(control)}), which no HTTP header value can carry: it would never match`,
+      });
+    } else if (
+      (key === 'exact' && /^[ \t]|[ \t]$/.test(value)) ||
+      (key === 'prefix' && /^[ \t]/.test(value))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `${JSON.stringify(value)} starts or ends with a blank, which HTTP strips from a header value before matching: it would never match`,
+      });
+    }
+  }
+});
+
+const headerName = z
+  .string()
+  .regex(TOKEN, "an HTTP header name (a token: letters, digits and !#$%&'*+-.^_`|~)");
+
 const httpMatch = z.strictObject({
   name: z.string().optional(),
   uri: stringMatch.optional(),
   method: stringMatch.optional(),
-  headers: z.record(z.string(), stringMatch).optional(),
+  headers: z.record(headerName, headerMatch).optional(),
   queryParams: z.record(z.string(), stringMatch).optional(),
   sourceLabels: z.record(z.string(), z.string()).optional(),
   gateways: z.array(z.string()).optional(),

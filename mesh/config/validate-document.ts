@@ -318,6 +318,11 @@ function localReason(issue: z.core.$ZodIssue, value: unknown): string {
       return `must be at least ${issue.minimum}, not ${describe(value)}`;
     case 'invalid_format':
       return `must be ${issue.message}, not ${describe(value)}`;
+    case 'invalid_key': {
+      // The field is the key itself: say what the key must be.
+      const [inner] = issue.issues;
+      return `is not ${inner?.message ?? 'an allowed key'}`;
+    }
     case 'invalid_type':
       return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}, not ${describe(value)}`;
     default:

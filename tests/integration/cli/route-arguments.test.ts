@@ -185,12 +185,13 @@ describe('quizmesh route with local mode running', () => {
     );
   });
 
-  it('says so, after 3 s, when the mesh does not pick the change up', async () => {
+  it('says so, after 3 s, and exits 1 when the mesh does not pick the change up', async () => {
     const { dir, quizFile } = configCopy();
     const admin = await fakeMeshAdmin(quizFile, () => ({ generation: 3 }));
     closers.push(admin.close);
     const result = await quizmesh(['route', 'quiz', 'v3=100', '--config', dir], admin.home);
-    assert.equal(result.code, 0, result.stderr);
+    // Written but not in force: a script that goes on (a canary step, a demo) must not take it as done.
+    assert.equal(result.code, 1, result.stderr);
     assert.match(
       result.stderr,
       /did not apply it within 3 s \(generation 3 in force\); does it watch /,
