@@ -4,13 +4,16 @@ import { PLAYER_HEADER, playerHeaderValue } from '../contracts/player.ts';
 import { answerRequest, answerResponse, round, roundId } from '../contracts/quiz.ts';
 import { leaderboardQuery, leaderboardResponse } from '../contracts/scores.ts';
 import { parseInput } from '../kit/errors.ts';
+import type { Logger } from '../kit/logger.ts';
 import type { PeerClient } from '../kit/peer-client.ts';
+import { playerFacingErrors, securityHeaders } from './player-facing.ts';
 
 export interface FrontendDeps {
   quiz: PeerClient;
   images: PeerClient;
   scores: PeerClient;
   publicDir: string;
+  logger: Logger;
 }
 
 /**
@@ -25,6 +28,7 @@ function playerHeaders(raw: string | undefined): Record<string, string> {
 
 export function frontendRoutes(deps: FrontendDeps): Router {
   const router = Router();
+  router.use(securityHeaders);
 
   router.get('/api/round', async (req, res) => {
     const built = await deps.quiz.json('/rounds', round, {
@@ -59,5 +63,6 @@ export function frontendRoutes(deps: FrontendDeps): Router {
   });
 
   router.use(express.static(deps.publicDir, { index: 'index.html', maxAge: '5m' }));
+  router.use(playerFacingErrors(deps.logger));
   return router;
 }

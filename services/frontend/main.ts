@@ -18,5 +18,6 @@ const routes = frontendRoutes({
   images: createPeerClient('images', config.IMAGES_URL, ctx.metrics),
   scores: createPeerClient('scores', config.SCORES_URL, ctx.metrics),
   publicDir: fileURLToPath(new URL('public/', import.meta.url)),
+  logger: ctx.logger,
 });
 runService(ctx, createServiceApp(ctx, routes));

@@ -12,6 +12,7 @@ import {
   type RunningLocalMode,
   type ZipkinSpan,
 } from '../../support/local-mode.ts';
+import { UNAVAILABLE_MESSAGE } from '../../../services/frontend/player-facing.ts';
 import { meshTokenHeaders } from '../../support/mesh-token.ts';
 
 const FIVE_SERVICES = ['descriptions', 'frontend', 'images', 'quiz', 'scores'];
@@ -170,7 +171,18 @@ describe('local mode', () => {
     const failure = failures[0];
     assert.ok(failure, 'no v1 round failed in 80 attempts');
     assert.equal(failure.status, 502);
-    assert.match(failure.error, /quiz answered 504: descriptions did not answer .* within 50 ms/);
+    // The player reads a plain message; which services failed is in the site's log and the trace.
+    assert.equal(failure.error, UNAVAILABLE_MESSAGE);
+    const siteLog = readFileSync(join(local.home, 'logs', 'frontend-v1.log'), 'utf8');
+    const siteLine = siteLog
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((entry) => entry.trace_id === failure.traceId);
+    assert.match(
+      String(siteLine?.msg),
+      /quiz answered 504: descriptions did not answer .* within 50 ms/,
+    );
     // The slow lookup's span reports a little after the rest of the trace.
     const isSlowLookup = (x: ZipkinSpan) => x.tags?.['descriptions.cache'] === 'miss';
     const quizGaveUp = (x: ZipkinSpan) =>
