@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { declaredMeshTopology } from '../local/mesh-topology.ts';
 import { analyzeMeshConfig } from '../mesh/config/analyze.ts';
+import { isMeshConfigFile } from '../mesh/config/config-files.ts';
 import { formatFinding, type Finding } from '../mesh/config/findings.ts';
 import { loadMeshConfig, type LoadResult } from '../mesh/config/load.ts';
 import type { MeshConfig } from '../mesh/config/schema.ts';
@@ -80,7 +81,7 @@ function validate(dir: string, withScenarios: boolean): number {
 function scenarioFiles(dir: string): string[] {
   try {
     return readdirSync(path.join(dir, 'scenarios'))
-      .filter((name) => /\.ya?ml$/i.test(name))
+      .filter(isMeshConfigFile)
       .sort()
       .map((name) => `scenarios/${name}`);
   } catch {

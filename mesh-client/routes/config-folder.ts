@@ -1,9 +1,10 @@
-// The files of a mesh-config folder as the local mesh reads them (the top-level *.yaml / *.yml,
-// by name), and a way to replace one that the mesh's folder watcher never sees half-written.
+// The files of a mesh-config folder as the local mesh reads them (the top-level *.yaml / *.yml but
+// kustomization.yaml, by name), and a way to replace one that the mesh's folder watcher never sees half-written.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isMeshConfigFile } from '../../mesh/config/config-files.ts';
 import type { MeshSource } from '../../mesh/config/load.ts';
 
 export type ReadFolder = { ok: true; sources: MeshSource[] } | { ok: false; message: string };
@@ -12,7 +13,7 @@ export type ReadFolder = { ok: true; sources: MeshSource[] } | { ok: false; mess
 export function readConfigFolder(dir: string): ReadFolder {
   try {
     const names = readdirSync(dir)
-      .filter((name) => /\.ya?ml$/i.test(name) && statSync(path.join(dir, name)).isFile())
+      .filter((name) => isMeshConfigFile(name) && statSync(path.join(dir, name)).isFile())
       .sort();
     const sources = names.map((file) => ({
       file,

@@ -5,6 +5,7 @@
 // miss (a lost inotify event, a file system without them).
 import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { isMeshConfigFile } from './config-files.ts';
 
 export interface FolderWatcher {
   close(): void;
@@ -88,9 +89,7 @@ function inodeOf(dir: string): number | undefined {
 /** The folder and its YAML files as stat sees them: any edit, rename or replacement changes it. */
 function signatureOf(dir: string): string {
   try {
-    const names = readdirSync(dir)
-      .filter((name) => /\.ya?ml$/i.test(name))
-      .sort();
+    const names = readdirSync(dir).filter(isMeshConfigFile).sort();
     const files = names.map((name) => {
       try {
         const stat = statSync(path.join(dir, name));

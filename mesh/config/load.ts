@@ -9,6 +9,7 @@ import type { MeshConfig } from './schema.ts';
 import { MESH_NAMESPACE, type MeshTopology } from './topology.ts';
 import { validateDocument } from './validate-document.ts';
 import { validateReferences } from './validate-references.ts';
+import { isMeshConfigFile } from './config-files.ts';
 import { LIMITS, sizeText } from './limits.ts';
 import { readDocuments, tooBig, type MeshSource, type RawDocument } from './yaml-documents.ts';
 
@@ -134,7 +135,7 @@ export function readFolder(dir: string): ReadSources {
     const reason = code === 'ENOTDIR' ? `${dir} is not a folder` : `cannot read ${dir}: ${code}`;
     return { sources: [], errors: [{ file: '.', reason }] };
   }
-  const files = names.filter((name) => /\.ya?ml$/i.test(name) && isFile(path.join(dir, name)));
+  const files = names.filter((name) => isMeshConfigFile(name) && isFile(path.join(dir, name)));
   if (files.length > LIMITS.files) {
     const reason = `holds ${files.length} YAML files: the local mesh reads at most ${LIMITS.files}`;
     return { sources: [], errors: [{ file: '.', reason }] };

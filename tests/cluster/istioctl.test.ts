@@ -12,6 +12,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { isMeshConfigFile } from '../../mesh/config/config-files.ts';
 import { OVERLAYS, render, ROOT } from '../manifests/rendered.ts';
 import { runProgram, type Result } from './support/control-plane.ts';
 import { tool } from './support/tools.ts';
@@ -66,7 +67,7 @@ after(() => {
 describe('istioctl validate', () => {
   const files = ['mesh-config', 'mesh-config/scenarios'].flatMap((d) =>
     readdirSync(join(ROOT, d))
-      .filter((name) => name.endsWith('.yaml'))
+      .filter(isMeshConfigFile)
       .map((name) => `${d}/${name}`),
   );
 

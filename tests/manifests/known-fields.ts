@@ -30,6 +30,7 @@ const securityContext: Shape = {
 const container: Shape = {
   name: true,
   image: true,
+  imagePullPolicy: true,
   command: true,
   args: true,
   ports: { name: true, containerPort: true },

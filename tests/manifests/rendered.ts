@@ -1,4 +1,5 @@
-// Shared by the manifest tests: renders k8s/ with kubectl's kustomize, exactly as skaffold does,
+// Shared by the manifest tests: renders k8s/ with kubectl's kustomize and no flags, exactly as
+// skaffold and `kubectl apply -k` do,
 // and reads the other files the tests check (mesh-config/, skaffold.yaml, the skaffold schema).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,10 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse } from 'yaml';
+import { isMeshConfigFile } from '../../mesh/config/config-files.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The same flags skaffold.yaml passes (manifests.kustomize.buildArgs). */
-export const KUSTOMIZE_FLAGS = ['--load-restrictor', 'LoadRestrictionsNone'];
 export const OVERLAYS = ['k8s', 'k8s/overlays/bug', 'k8s/overlays/canary', 'k8s/overlays/fixed'];
 export const ROUND_SECRET_ENV = join(ROOT, 'k8s/base/round-secret.env');
 
@@ -55,7 +55,7 @@ export function render(dir: string): Resource[] {
     writeFileSync(ROUND_SECRET_ENV, `ROUND_SECRET=${randomBytes(32).toString('base64')}\n`);
   }
   try {
-    const out = execFileSync('kubectl', ['kustomize', ...KUSTOMIZE_FLAGS, dir], {
+    const out = execFileSync('kubectl', ['kustomize', dir], {
       cwd: ROOT,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
@@ -71,7 +71,7 @@ export function meshConfigResources(): { file: string; resource: Resource }[] {
   const dirs = ['mesh-config', 'mesh-config/scenarios'];
   return dirs.flatMap((dir) =>
     readdirSync(join(ROOT, dir))
-      .filter((name) => name.endsWith('.yaml'))
+      .filter(isMeshConfigFile)
       .flatMap((name) =>
         parseResources(readFileSync(join(ROOT, dir, name), 'utf8')).map((resource) => ({
           file: `${dir}/${name}`,

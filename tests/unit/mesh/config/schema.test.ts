@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { declaredMeshTopology } from '../../../../local/mesh-topology.ts';
+import { isMeshConfigFile } from '../../../../mesh/config/config-files.ts';
 import { loadMeshSources, type LoadResult } from '../../../../mesh/config/load.ts';
 
 const MESH_CONFIG = fileURLToPath(new URL('../../../../mesh-config/', import.meta.url));
@@ -13,7 +14,7 @@ const MESH_CONFIG = fileURLToPath(new URL('../../../../mesh-config/', import.met
 /** The shipped folder with quiz's VirtualService matching `headers` (YAML, one line). */
 function withHeaderMatch(headers: string): LoadResult {
   const sources = readdirSync(MESH_CONFIG)
-    .filter((file) => file.endsWith('.yaml') && file !== 'virtual-service-quiz.yaml')
+    .filter((file) => isMeshConfigFile(file) && file !== 'virtual-service-quiz.yaml')
     .map((file) => ({ file, text: readFileSync(`${MESH_CONFIG}${file}`, 'utf8') }));
   const quiz = `apiVersion: networking.istio.io/v1
 kind: VirtualService
