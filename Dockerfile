@@ -2,8 +2,11 @@
 # one). Node 24 runs the TypeScript sources directly (type stripping): there is no build step, so
 # the final image holds the .ts files, production node_modules and nothing else.
 #
-# Multi-arch: node:*-slim is published for linux/amd64 and linux/arm64, and nothing here compiles
-# native code, so `docker buildx build --platform linux/amd64,linux/arm64 .` works as is.
+# Architectures: node:*-slim is published for linux/amd64 and linux/arm64 and nothing here compiles
+# native code, so a plain `docker build` makes a native image on either (Apple Silicon included).
+# One image for both needs a buildx builder that can hold it and a registry to push it to: Docker's
+# default builder keeps one platform only (`docker buildx create --use` makes one that can), e.g.
+# `docker buildx build --platform linux/amd64,linux/arm64 -t REGISTRY/quizmesh --push .`
 # Pinned to the Node release the project is tested with; pin the digest too for reproducible builds.
 ARG NODE_IMAGE=node:24.21.0-slim
 
