@@ -2,8 +2,10 @@
 // (or, in a pod, its service account). Its VirtualServices and DestinationRules are listed; a route
 // change is computed by the same rewrite as `quizmesh route`, checked as istiod needs it (valid
 // Istio, every version a subset), and sent as a JSON merge patch of spec.http, which replaces
-// that list whole and leaves the rest of the VirtualService as it is. `quizmesh canary --cluster`
-// and the console's cluster mode both change routes through here.
+// that list whole and leaves the rest of the VirtualService as it is. The patch carries the
+// resourceVersion it was computed from, so a change someone else made meanwhile is refused by the
+// API server (409 Conflict) instead of overwritten. `quizmesh canary --cluster` and the console's
+// cluster mode both change routes through here.
 import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1/DestinationRule';
 import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import { stringify } from 'yaml';
@@ -15,7 +17,11 @@ const GROUP = 'networking.istio.io';
 const VERSION = 'v1';
 
 const listSchema = z.object({ items: z.array(z.looseObject({})) });
-const objectName = z.object({ metadata: z.object({ name: z.string() }) });
+const objectName = z.object({
+  metadata: z.object({ name: z.string(), resourceVersion: z.string().optional() }),
+});
+/** Set by k8s/overlays on the DestinationRule of a profile that runs only some versions. */
+export const PROFILE_ANNOTATION = 'quizmesh/profile';
 
 export interface ClusterOptions {
   namespace: string;
@@ -25,7 +31,7 @@ export interface ClusterOptions {
 /** A route change for the cluster: the merge patch, and the VirtualService it goes to. */
 export interface ClusterRoute {
   name: string;
-  body: { spec: { http: unknown } };
+  body: { metadata?: { resourceVersion: string }; spec: { http: unknown } };
 }
 
 /** A change the cluster would not take as asked; nothing was sent. */
@@ -71,18 +77,26 @@ export async function connectIstioCluster(options: ClusterOptions): Promise<Isti
       return planClusterRoute(request, virtualServices, rules, namespace);
     },
     async patch({ name, body }) {
-      await api.patchNamespacedCustomObject(
-        {
-          group: GROUP,
-          version: VERSION,
-          namespace,
-          plural: 'virtualservices',
-          name,
-          body,
-          fieldManager: 'quizmesh',
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
+      await api
+        .patchNamespacedCustomObject(
+          {
+            group: GROUP,
+            version: VERSION,
+            namespace,
+            plural: 'virtualservices',
+            name,
+            body,
+            fieldManager: 'quizmesh',
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        )
+        .catch((error: unknown) => {
+          if ((error as { code?: unknown }).code !== 409) throw error;
+          throw new RouteRefused(
+            `VirtualService ${namespace}/${name} changed since it was read (someone else's change?): nothing patched; look at it and try again`,
+            { cause: error },
+          );
+        });
     },
   };
 }
@@ -99,6 +113,7 @@ export function planClusterRoute(
     text: stringify(vs),
   }));
   const edit = editRoutes(sources, request);
+  const read = virtualServices.find((vs) => objectName.parse(vs).metadata.name === edit.file);
   if (edit.created) {
     throw new RouteRefused(`no VirtualService in namespace ${namespace} routes ${request.service}`);
   }
@@ -115,20 +130,46 @@ export function planClusterRoute(
   const missing = versions.filter((v) => !subsets.has(v));
   if (missing.length > 0) {
     throw new RouteRefused(
-      `no DestinationRule for ${request.service} defines subset ${missing.join(', ')}`,
+      `no DestinationRule for ${request.service} defines subset ${missing.join(', ')}` +
+        profileNote(rules, request.service, missing),
     );
   }
   const http = (edit.next as { spec: { http: unknown } }).spec.http;
-  return { name: edit.file, body: { spec: { http } } };
+  const resourceVersion =
+    read === undefined ? undefined : objectName.parse(read).metadata.resourceVersion;
+  return {
+    name: edit.file,
+    body: {
+      ...(resourceVersion !== undefined && { metadata: { resourceVersion } }),
+      spec: { http },
+    },
+  };
 }
+
+/** Why a version is missing, when a profile says so: `-p bug` deploys quiz v1 alone. */
+function profileNote(
+  rules: readonly object[],
+  service: string,
+  missing: readonly string[],
+): string {
+  for (const rule of rules) {
+    const parsed = new DestinationRule(rule);
+    const profile = parsed.metadata?.annotations?.[PROFILE_ANNOTATION];
+    if (profile === undefined || !rulesFor(parsed.spec?.host, service)) continue;
+    return ` (the cluster runs skaffold profile ${profile}, k8s/overlays/${profile}, which deploys no ${service} ${missing.join(', ')})`;
+  }
+  return '';
+}
+
+const rulesFor = (host: string | undefined, service: string): boolean =>
+  host === service || (host ?? '').startsWith(`${service}.`);
 
 /** The subsets DestinationRules define for `service`: the versions a route can name, as istiod needs. */
 export function subsetsOf(rules: readonly object[], service: string): string[] {
   const subsets = new Set<string>();
   for (const rule of rules) {
     const parsed = new DestinationRule(rule);
-    const host = parsed.spec?.host ?? '';
-    if (host !== service && !host.startsWith(`${service}.`)) continue;
+    if (!rulesFor(parsed.spec?.host, service)) continue;
     for (const subset of parsed.spec?.subsets ?? []) subsets.add(subset.name);
   }
   return [...subsets];

@@ -31,6 +31,40 @@ describe('overlays', () => {
   }
 });
 
+/** `quiz v1` for every Deployment's pod template labels. */
+const deployedVersions = (resources: Resource[]): string[] =>
+  resources
+    .filter((r) => r.kind === 'Deployment')
+    .map((r) => {
+      const labels = (r.spec as { template: { metadata: { labels: Record<string, string> } } })
+        .template.metadata.labels;
+      return `${labels.app ?? ''} ${labels.version ?? ''}`;
+    });
+
+describe('every profile defines the subsets it deploys, and only those', () => {
+  for (const overlay of ['k8s', ...Object.keys(SCENARIOS)]) {
+    it(`${overlay}: every DestinationRule subset selects a Deployment's pods`, () => {
+      const resources = render(overlay);
+      const deployed = new Set(deployedVersions(resources));
+      const subsets = resources
+        .filter((r) => r.kind === 'DestinationRule')
+        .flatMap((r) => {
+          const spec = r.spec as { host: string; subsets?: { labels: { version: string } }[] };
+          return (spec.subsets ?? []).map((subset) => `${spec.host} ${subset.labels.version}`);
+        });
+      assert.ok(subsets.includes('quiz v1') || subsets.includes('quiz v3'), subsets.join(', '));
+      assert.deepEqual(
+        subsets.filter((s) => !deployed.has(s)),
+        [],
+        'subsets with no Deployment',
+      );
+      const quizSubsets = subsets.filter((s) => s.startsWith('quiz '));
+      const quizDeployed = [...deployed].filter((d) => d.startsWith('quiz '));
+      assert.deepEqual(quizSubsets.sort(), quizDeployed.sort());
+    });
+  }
+});
+
 describe('mesh-config/kustomization.yaml', () => {
   it('lists exactly the files in force, so the cluster gets what local mode runs', () => {
     const { resources } = parse(

@@ -1,51 +1,30 @@
 // `quizmesh canary --cluster` through @kubernetes/client-node with a kubeconfig, against stand-ins
 // on 127.0.0.1 for the two things no test here can run: a Kubernetes API server holding this
-// repo's VirtualServices and DestinationRules (../support/kube-stand-in.ts) and a Prometheus
-// answering the canary's queries with a healthy v3.
+// repo's VirtualServices and DestinationRules (../support/kube-stand-in.ts; the cluster tier runs
+// the same against a real kube-apiserver, tests/cluster/canary-apiserver.test.ts) and a Prometheus
+// answering the canary's queries with a healthy v3 (../support/canary-prometheus.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readRollout } from '../../../mesh-client/canary/state.ts';
+import { startCanaryPrometheus, type CanaryPrometheus } from '../../support/canary-prometheus.ts';
 import { startKubeStandIn, type KubeStandIn } from '../../support/kube-stand-in.ts';
 import { runQuizmesh } from '../../support/quizmesh-cli.ts';
 
 describe('quizmesh canary --cluster', () => {
-  const queries: string[] = [];
+  let queries: string[] = [];
   let kube: KubeStandIn;
-  let prometheus: Server;
+  let prometheus: CanaryPrometheus;
   let prometheusUrl = '';
   let env: NodeJS.ProcessEnv = {};
 
   before(async () => {
     kube = await startKubeStandIn();
-    prometheus = createServer((request, response) => {
-      const query = new URL(request.url ?? '/', 'http://x').searchParams.get('query') ?? '';
-      queries.push(query);
-      const value = query.startsWith('histogram_quantile')
-        ? '42'
-        : query.includes('increase(')
-          ? '30'
-          : '100';
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          status: 'success',
-          data: {
-            resultType: 'vector',
-            result: ['quiz-v1', 'quiz-v3'].map((workload) => ({
-              metric: { destination_workload: workload },
-              value: [Date.now() / 1000, value],
-            })),
-          },
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
-    prometheusUrl = `http://127.0.0.1:${String((prometheus.address() as AddressInfo).port)}`;
+    prometheus = await startCanaryPrometheus();
+    prometheusUrl = prometheus.url;
+    queries = prometheus.queries;
     const home = join(mkdtempSync(join(tmpdir(), 'quizmesh-canary-')), 'home');
     env = { KUBECONFIG: kube.kubeconfig, QUIZMESH_HOME: home };
   });
