@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { freePort } from './ports.ts';
 import type { RuntimeState } from './runtime-state.ts';
+import type { Workload } from './topology.ts';
 
 /** Workloads local mode runs that serve no prom-client /metrics of their own. */
 const NOT_SCRAPED = new Set(['zipkin', 'mesh']);
@@ -74,16 +75,7 @@ export const prometheusInstalled = (): boolean =>
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
   mkdirSync(options.dataDir, { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(
-    'prometheus',
-    [
-      `--config.file=${options.configFile}`,
-      `--storage.tsdb.path=${options.dataDir}`,
-      `--web.listen-address=${options.host}:${options.port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn('prometheus', prometheusArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   const exited = new Promise<void>((resolve) => {
@@ -135,16 +127,25 @@ const portTaken = (host: string, port: number): Promise<boolean> =>
     });
   });
 
+/** The argv that runs Prometheus on `options` (the tests' and local mode's, one definition). */
+export const prometheusArgs = (options: Omit<PrometheusOptions, 'logFile'>): string[] => [
+  `--config.file=${options.configFile}`,
+  `--storage.tsdb.path=${options.dataDir}`,
+  `--web.listen-address=${options.host}:${String(options.port)}`,
+  '--log.level=warn',
+];
+
 /**
- * `npm start`'s Prometheus: optional, so anything that stops it from running (no binary, port
- * taken) is said on stdout and local mode goes on without it.
+ * `npm start`'s Prometheus, as a workload the supervisor runs, probes and restarts like the others
+ * (its liveness on /-/healthy, readiness on /-/ready). Optional: anything that stops it from
+ * running (no binary, port taken) is said on stdout and local mode goes on without it.
  */
-export async function startLocalPrometheus(
+export async function planLocalPrometheus(
   home: string,
   host: string,
-  state: RuntimeState,
+  state: Pick<RuntimeState, 'workloads' | 'meshStatsUrl'>,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<RunningPrometheus | undefined> {
+): Promise<Workload | undefined> {
   const settings = settingsSchema.parse(env);
   if (settings.QUIZMESH_PROMETHEUS === 'off') return undefined;
   const say = (line: string): boolean => process.stdout.write(`${line}\n`);
@@ -154,27 +155,27 @@ export async function startLocalPrometheus(
   }
   const port = settings.PROMETHEUS_PORT === 0 ? await freePort(host) : settings.PROMETHEUS_PORT;
   if (await portTaken(host, port)) {
-    say(`prometheus: ${host}:${port} is taken, not started (set PROMETHEUS_PORT)`);
+    say(`prometheus: ${host}:${String(port)} is taken, not started (set PROMETHEUS_PORT)`);
     return undefined;
   }
   const dir = join(home, 'prometheus');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(dir, 'data'), { recursive: true });
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(configFile, scrapeConfig(state));
-  try {
-    const running = await startPrometheus({
-      configFile,
-      dataDir: join(dir, 'data'),
-      host,
-      port,
-      logFile: join(home, 'logs', 'prometheus.log'),
-    });
-    say(
-      `  prometheus        ${running.url}   (scrape config ${configFile}; see grafana/README.md)`,
-    );
-    return running;
-  } catch (err) {
-    say(`prometheus: ${err instanceof Error ? err.message : String(err)}`);
-    return undefined;
-  }
+  return {
+    name: 'prometheus',
+    app: 'prometheus',
+    version: 'v1',
+    entry: 'prometheus',
+    command: [
+      'prometheus',
+      ...prometheusArgs({ configFile, dataDir: join(dir, 'data'), host, port }),
+    ],
+    traced: false,
+    port,
+    env: { HOST: host },
+    healthPath: '/-/healthy',
+    readyPath: '/-/ready',
+    optional: true,
+  };
 }

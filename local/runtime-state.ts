@@ -1,10 +1,15 @@
 // Where local mode wrote down what it is running, so CLI commands and tests can find it.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { processStatusSchema } from './process-status.ts';
 
 export const runtimeStateSchema = z.object({
+  /** The supervisor (`npm start`), and when it started (local/process-identity.ts). */
   pid: z.number(),
+  pidStartTime: z.string().optional(),
+  /** `starting` until every workload was ready once; the file is rewritten on every change. */
+  phase: z.enum(['starting', 'running']).optional(),
   startedAt: z.string(),
   siteUrl: z.string(),
   zipkinUrl: z.string(),
@@ -14,8 +19,10 @@ export const runtimeStateSchema = z.object({
   meshConfigDir: z.string().optional(),
   /** The mesh console (console/server). */
   consoleUrl: z.string().optional(),
-  /** Local mode's Prometheus, when it runs one. */
+  /** Local mode's Prometheus, while it runs (answers its health check); absent while it is down. */
   prometheusUrl: z.string().optional(),
+  /** Every process local mode supervises, Prometheus included: state, pid, restarts, last exit. */
+  processes: z.array(processStatusSchema).optional(),
   workloads: z.array(
     z.object({
       name: z.string(),
@@ -30,8 +37,11 @@ export type RuntimeState = z.infer<typeof runtimeStateSchema>;
 
 export const runtimeStatePath = (home: string): string => join(home, 'local.json');
 
+/** Replaced whole (a temporary file renamed over it), so a reader never sees half of it. */
 export function writeRuntimeState(home: string, state: RuntimeState): void {
-  writeFileSync(runtimeStatePath(home), `${JSON.stringify(state, null, 2)}\n`);
+  const path = runtimeStatePath(home);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
 }
 
 export function readRuntimeState(home: string): RuntimeState {

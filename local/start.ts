@@ -1,12 +1,17 @@
 // `npm start`: the whole demo on this machine, no cluster and no Docker.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PROCESSES_MESSAGE, type ProcessesMessage } from '../mesh/supervisor-report.ts';
 import { loadConfig } from '../services/kit/config.ts';
+import { clearLeftovers } from './leftovers.ts';
 import { freePorts } from './ports.ts';
-import { startLocalPrometheus, type RunningPrometheus } from './prometheus.ts';
+import { processStartTime } from './process-identity.ts';
+import { planLocalPrometheus } from './prometheus.ts';
 import { loadRoundSecret } from './round-secret.ts';
-import { runtimeStatePath, writeRuntimeState } from './runtime-state.ts';
+import { runtimeStatePath, writeRuntimeState, type RuntimeState } from './runtime-state.ts';
 import { localSettingsSchema } from './settings.ts';
+import { supervisionPolicy } from './supervision-policy.ts';
 import { createSupervisor } from './supervisor.ts';
 import { LOCAL_APPS } from './mesh-topology.ts';
 import { planLocalMode, type Workload } from './topology.ts';
@@ -15,6 +20,21 @@ const settings = loadConfig(localSettingsSchema);
 const home = resolve(settings.QUIZMESH_HOME);
 mkdirSync(home, { recursive: true });
 const host = settings.QUIZMESH_HOST;
+
+// Before any port is asked for: what a killed run left holds the ports this one needs.
+const leftovers = await clearLeftovers(home);
+if (leftovers.kind === 'running') {
+  process.stderr.write(
+    `local mode already runs on ${home} (pid ${String(leftovers.pid)}); stop it first, or set QUIZMESH_HOME\n`,
+  );
+  process.exit(1);
+}
+if (leftovers.kind === 'cleared') {
+  const count = leftovers.pids.length;
+  process.stdout.write(
+    `cleared ${String(count)} process${count === 1 ? '' : 'es'} left by an earlier run (pids ${leftovers.pids.join(' ')})\n`,
+  );
+}
 
 const instanceCount = Object.values(LOCAL_APPS).flat().length;
 const serviceCount = Object.keys(LOCAL_APPS).length;
@@ -64,39 +84,10 @@ const siteUrl = urlOf(plan.mesh.ingress);
 const statsUrl = `${urlOf(plan.mesh.stats)}/stats/prometheus`;
 const adminUrl = urlOf(plan.mesh.admin);
 const logDir = join(home, 'logs');
-const supervisor = createSupervisor(workloads, logDir, {
-  onExit(workload, code, signal, restarting) {
-    const how = signal ?? `code ${code}`;
-    process.stderr.write(
-      `${workload.name} exited (${how})${restarting ? ', restarting' : ''}; see ${join(logDir, `${workload.name}.log`)}\n`,
-    );
-  },
-});
-
-let stopping = false;
-/** Resolves to local mode's Prometheus once started, if it is (local/prometheus.ts). */
-let prometheus: Promise<RunningPrometheus | undefined> = Promise.resolve(undefined);
-async function shutdown(code: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  process.stdout.write('stopping…\n');
-  await Promise.all([supervisor.stop(), prometheus.then((p) => p?.stop())]);
-  rmSync(runtimeStatePath(home), { force: true });
-  process.exit(code);
-}
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-
-supervisor.start();
-try {
-  await supervisor.waitReady(settings.QUIZMESH_READY_TIMEOUT_MS);
-} catch (err) {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  await shutdown(1);
-}
-
-const runtimeState = {
+const runtimeState: RuntimeState = {
   pid: process.pid,
+  pidStartTime: processStartTime(process.pid),
+  phase: 'starting',
   startedAt: new Date().toISOString(),
   siteUrl,
   zipkinUrl: zipkin ? urlOf(zipkin) : '',
@@ -109,17 +100,86 @@ const runtimeState = {
     app: w.app,
     version: w.version,
     url: urlOf(w),
-    pid: supervisor.pids()[w.name],
   })),
 };
-writeRuntimeState(home, runtimeState);
-// Optional: only when Debian's `prometheus` is on PATH (local/prometheus.ts). Awaited so that its
-// line comes before the summary below.
-prometheus = startLocalPrometheus(home, host, runtimeState);
-const localPrometheus = await prometheus;
-// Written again with its address, so `quizmesh canary` reads figures from it as on a cluster.
-if (localPrometheus !== undefined) {
-  writeRuntimeState(home, { ...runtimeState, prometheusUrl: localPrometheus.url });
+// Optional: only when Debian's `prometheus` is on PATH (local/prometheus.ts).
+const prometheusWorkload = await planLocalPrometheus(home, host, runtimeState);
+const supervised = prometheusWorkload ? [...workloads, prometheusWorkload] : workloads;
+const supervisor = createSupervisor(
+  supervised,
+  logDir,
+  {
+    onExit(workload, exit, restartInMs) {
+      process.stderr.write(
+        `${workload.name} ${exit.reason}, restarting in ${(restartInMs / 1_000).toFixed(1)} s; see ${join(logDir, `${workload.name}.log`)}\n`,
+      );
+    },
+    onChange: () => {
+      publishSoon();
+    },
+  },
+  supervisionPolicy(process.env, settings.QUIZMESH_READY_TIMEOUT_MS),
+);
+
+let stopping = false;
+let publishing = false;
+/**
+ * The runtime state, rewritten on every change of any process: its pids from the first start (so
+ * a later run can clear them should this one be killed) and whether Prometheus runs right now.
+ * The mesh gets the same statuses for its /status.
+ */
+function publishSoon(): void {
+  if (publishing) return;
+  publishing = true;
+  setImmediate(() => {
+    publishing = false;
+    if (stopping) return;
+    const processes = supervisor.processes();
+    const prometheusUp = processes.some((p) => p.name === 'prometheus' && p.state === 'running');
+    writeRuntimeState(home, {
+      ...runtimeState,
+      workloads: runtimeState.workloads.map((w) => ({ ...w, pid: supervisor.pids()[w.name] })),
+      ...(prometheusUp && prometheusWorkload ? { prometheusUrl: urlOf(prometheusWorkload) } : {}),
+      processes,
+    });
+    const report: ProcessesMessage = { type: PROCESSES_MESSAGE, processes };
+    supervisor.send('mesh', report);
+  });
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('stopping…\n');
+  await supervisor.stop();
+  rmSync(runtimeStatePath(home), { force: true });
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+supervisor.start();
+publishSoon();
+try {
+  await supervisor.waitReady(settings.QUIZMESH_READY_TIMEOUT_MS);
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  await shutdown(1);
+}
+runtimeState.phase = 'running';
+publishSoon();
+
+if (prometheusWorkload) {
+  // Its line comes before the summary when it starts in time; it is supervised either way.
+  const deadline = Date.now() + 15_000;
+  const up = (): boolean =>
+    supervisor.processes().some((p) => p.name === 'prometheus' && p.state === 'running');
+  while (!up() && Date.now() < deadline) await sleep(100);
+  process.stdout.write(
+    up()
+      ? `  prometheus        ${urlOf(prometheusWorkload)}   (scrape config ${join(home, 'prometheus', 'prometheus.yml')}; see grafana/README.md)\n`
+      : `prometheus: not answering yet; see ${join(logDir, 'prometheus.log')}\n`,
+  );
 }
 const apps = workloads.filter((w) => w.traced);
 process.stdout.write(

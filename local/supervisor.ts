@@ -1,125 +1,89 @@
-// Runs each workload as a child process, like a kubelet would: logs to a file per workload,
-// readiness from /readyz, restart with back-off when one dies, and a clean stop of them all.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+// Runs each workload as a child process, as a kubelet runs a pod's containers: a capped log file
+// per workload, readiness from its ready path, liveness probes, restarts with back-off that never
+// run out (local/supervised-process.ts), and a clean stop of them all.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { DEFAULT_LOG_MAX_BYTES, openCappedLog, type CappedLog } from './capped-log.ts';
+import type { ProcessStatus } from './process-status.ts';
+import { answers, superviseProcess, type ProcessEvents } from './supervised-process.ts';
+import { DEFAULT_SUPERVISION, type SupervisionPolicy } from './supervision-policy.ts';
 import type { Workload } from './topology.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PRELOAD = join(ROOT, 'services/kit/instrumentation.ts');
 const STOP_GRACE_MS = 10_000;
-const MAX_RESTARTS = 5;
 
-export interface SupervisorEvents {
-  onExit?(
-    workload: Workload,
-    code: number | null,
-    signal: string | null,
-    restarting: boolean,
-  ): void;
+export type SupervisorEvents = ProcessEvents;
+
+export interface SupervisorOptions extends Partial<SupervisionPolicy> {
+  /** Each workload's log is cut past this many bytes, one older copy kept (local/capped-log.ts). */
+  logMaxBytes?: number;
 }
 
 export interface Supervisor {
   start(): void;
+  /** Resolves once every workload not marked optional answers its ready path. */
   waitReady(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
   pids(): Record<string, number | undefined>;
+  /** Every workload's status, in the order given. */
+  processes(): ProcessStatus[];
+  /** Sends to workload `name` over its IPC channel (Node workloads), if it runs. */
+  send(name: string, message: unknown): void;
 }
 
 export function createSupervisor(
   workloads: readonly Workload[],
   logDir: string,
   events: SupervisorEvents = {},
+  options: SupervisorOptions = {},
 ): Supervisor {
-  mkdirSync(logDir, { recursive: true });
-  const children = new Map<string, ChildProcess>();
-  const logs = new Map<string, WriteStream>();
-  let stopping = false;
-
-  const launch = (workload: Workload, restarts: number): void => {
-    let log = logs.get(workload.name);
-    if (!log) {
-      log = createWriteStream(join(logDir, `${workload.name}.log`), { flags: 'a' });
-      logs.set(workload.name, log);
-    }
-    const args = [...(workload.traced ? ['--import', PRELOAD] : []), join(ROOT, workload.entry)];
-    // The IPC channel is the child's lifeline: if this process dies, even by SIGKILL, the channel
-    // closes and the child drains and exits (services/kit/service.ts), leaving nothing behind.
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...workload.env },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    children.set(workload.name, child);
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
-    child.on('exit', (code, signal) => {
-      children.delete(workload.name);
-      const restarting = !stopping && restarts < MAX_RESTARTS;
-      if (!stopping) events.onExit?.(workload, code, signal, restarting);
-      if (restarting) {
-        setTimeout(
-          () => {
-            if (!stopping) launch(workload, restarts + 1);
-          },
-          250 * 2 ** restarts,
-        ).unref();
-      }
-    });
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  const policy: SupervisionPolicy = {
+    backOff: options.backOff ?? DEFAULT_SUPERVISION.backOff,
+    liveness: options.liveness ?? DEFAULT_SUPERVISION.liveness,
   };
+  const logs: CappedLog[] = [];
+  const supervised = workloads.map((workload) => {
+    const log = openCappedLog(
+      join(logDir, `${workload.name}.log`),
+      options.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES,
+    );
+    logs.push(log);
+    return superviseProcess(workload, log, policy, events);
+  });
 
-  const isReady = async (workload: Workload): Promise<boolean> => {
-    try {
-      const host = workload.env.HOST ?? '127.0.0.1';
-      const response = await fetch(`http://${host}:${workload.port}/readyz`, {
-        signal: AbortSignal.timeout(1_000),
-      });
-      return response.ok;
-    } catch {
-      return false;
-    }
-  };
+  const isReady = (workload: Workload): Promise<boolean> =>
+    answers(
+      `http://${workload.env.HOST ?? '127.0.0.1'}:${String(workload.port)}${workload.readyPath ?? '/readyz'}`,
+      1_000,
+    );
 
   return {
     start() {
-      for (const workload of workloads) launch(workload, 0);
+      for (const process of supervised) process.start();
     },
     async waitReady(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      const pending = new Set(workloads);
+      const pending = new Set(workloads.filter((w) => w.optional !== true));
       while (pending.size > 0) {
         if (Date.now() > deadline) {
           const names = [...pending].map((w) => w.name).join(', ');
-          throw new Error(`not ready after ${timeoutMs} ms: ${names} (see ${logDir})`);
+          throw new Error(`not ready after ${String(timeoutMs)} ms: ${names} (see ${logDir})`);
         }
         for (const workload of pending) if (await isReady(workload)) pending.delete(workload);
         if (pending.size > 0) await sleep(100);
       }
     },
     async stop() {
-      stopping = true;
-      const exits = [...children.values()].map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) {
-              resolve();
-              return;
-            }
-            const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-            child.once('exit', () => {
-              clearTimeout(kill);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      );
-      await Promise.all(exits);
-      for (const log of logs.values()) log.end();
+      await Promise.all(supervised.map((process) => process.stop(STOP_GRACE_MS)));
+      for (const log of logs) log.close();
     },
     pids() {
-      return Object.fromEntries(workloads.map((w) => [w.name, children.get(w.name)?.pid]));
+      return Object.fromEntries(supervised.map((p) => [p.status().name, p.status().pid]));
+    },
+    processes: () => supervised.map((process) => process.status()),
+    send(name, message) {
+      supervised.find((p) => p.status().name === name)?.send(message);
     },
   };
 }

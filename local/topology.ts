@@ -18,6 +18,13 @@ export interface Workload {
   traced: boolean;
   port: number;
   env: Record<string, string>;
+  /** A program that is not a Node entry point (Prometheus): its argv; `entry` then only names it. */
+  command?: readonly string[];
+  /** Its liveness probe's path (default /healthz) and its readiness path (default /readyz). */
+  healthPath?: string;
+  readyPath?: string;
+  /** Local mode runs without it: start-up does not wait for it to be ready. */
+  optional?: boolean;
 }
 
 export interface LocalPlan {

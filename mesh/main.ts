@@ -10,10 +10,12 @@ import { adminHandler, statsHandler } from './admin.ts';
 import { lastGoodStore } from './config/last-good.ts';
 import { startControlPlane } from './control-plane.ts';
 import { meshPlanSchema, type MeshPlan } from './plan.ts';
+import { isProcessesMessage } from './supervisor-report.ts';
 import { compileConfig, type CompiledConfig } from './proxy/compiled-config.ts';
 import type { DataPlane } from './proxy/data-plane.ts';
 import { createRequestHandler } from './proxy/handle-request.ts';
 import { identityOf, INGRESS_GATEWAY } from './proxy/identity.ts';
+import { createRetryBuffers } from './proxy/retry-buffers.ts';
 import { createUpstreamPool } from './proxy/upstream-pool.ts';
 import { LoadBalancer } from './routing/load-balancer.ts';
 import { createIstioMetrics } from './telemetry/istio-metrics.ts';
@@ -55,13 +57,15 @@ controlPlane.onApply((snapshot) => {
   spans.setSamplingPercentage(compiled.samplingPercentage);
 });
 
+const metrics = createIstioMetrics();
 const plane: DataPlane = {
   topology: plan.topology,
   compiled: () => compiled,
-  metrics: createIstioMetrics(),
+  metrics,
   spans,
   balancer: new LoadBalancer(),
   upstreams: createUpstreamPool(),
+  retryBuffers: createRetryBuffers(metrics.registry),
   logger,
   random: Math.random,
   now: Date.now,
@@ -102,10 +106,16 @@ for (const outbound of plan.outbound) {
   );
 }
 listen(statsHandler(plane.metrics), plan.stats);
+/** Local mode's processes as its supervisor last reported them (none when run alone). */
+let processes: unknown[] | undefined;
+process.on('message', (message) => {
+  if (isProcessesMessage(message)) processes = message.processes;
+});
 listen(
   adminHandler(controlPlane, () => ({
     listeners: servers.length,
     generation: compiled.generation,
+    ...(processes === undefined ? {} : { processes }),
   })),
   plan.admin,
 );

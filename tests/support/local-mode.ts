@@ -48,10 +48,13 @@ export async function startLocalMode(env: Record<string, string> = {}): Promise<
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
   const deadline = Date.now() + 60_000;
-  // A killed run leaves its state behind: wait for this run's own.
+  // A killed run leaves its state behind: wait for this run's own, once everything is ready (it is
+  // written from the first start on, so that a later run can clear what this one started).
   const ours = (): boolean => {
     try {
-      return existsSync(runtimeStatePath(home)) && readRuntimeState(home).pid === child.pid;
+      if (!existsSync(runtimeStatePath(home))) return false;
+      const state = readRuntimeState(home);
+      return state.pid === child.pid && state.phase !== 'starting';
     } catch {
       return false; // being rewritten
     }
