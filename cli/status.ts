@@ -29,12 +29,20 @@ import {
   workloadFigures,
   type WorkloadFigures,
 } from '../mesh-client/prometheus/workload-figures.ts';
+import {
+  describeLastExit,
+  describeState,
+  isDown,
+  localProcesses,
+  type ProcessStatus,
+} from '../mesh-client/local-processes.ts';
 import { defineCommand, windowSeconds } from './arguments.ts';
 
 const USAGE = `Usage: quizmesh status [--window SECONDS] [--config DIR] [--json]
 
-Shows the routes in force for each service and, while local mode runs, how each version of each
-service is doing right now.
+Shows the routes in force for each service and, while local mode runs, every process it runs
+(running, starting, or crash-looping as a kubelet's CrashLoopBackOff, with its restarts and last
+exit) and how each version of each service is doing right now.
 
 Routes come from the running local mesh (what it has in force, even when a later change was
 refused), or from DIR (default: mesh-config) when nothing runs. Live figures come from the
@@ -79,15 +87,26 @@ export const command = defineCommand({
 
 async function status(window: number, dir: string, json: boolean): Promise<number> {
   const home = quizmeshHome();
+  const processes = localProcesses(home);
   const mesh = await findLocalMesh(home);
   const routes = await readRoutes(mesh, dir);
   if (typeof routes === 'string') {
     process.stderr.write(routes);
     return 1;
   }
-  if (!json) process.stdout.write(formatRoutes(routes) + formatRollouts(home));
+  if (!json) {
+    const processLines = processes?.length ? formatProcesses(processes) : '';
+    process.stdout.write(formatRoutes(routes) + formatRollouts(home) + processLines);
+  }
+  if (mesh === undefined && processes !== undefined && !json) {
+    process.stdout.write(`\nThe local mesh does not answer (see above), so no live figures.\n`);
+    return 0;
+  }
   if (mesh === undefined) {
-    if (json) process.stdout.write(`${JSON.stringify({ ...routes, live: null }, null, 2)}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ ...routes, processes: processes ?? null, live: null }, null, 2)}\n`,
+      );
     else
       process.stdout.write(
         `\nNo local mode is running (no mesh answers through ${runtimeStatePath(home)}), so no live figures.\n`,
@@ -103,7 +122,9 @@ async function status(window: number, dir: string, json: boolean): Promise<numbe
     return 1;
   }
   process.stdout.write(
-    json ? `${JSON.stringify({ ...routes, live }, null, 2)}\n` : formatLive(live),
+    json
+      ? `${JSON.stringify({ ...routes, processes: processes ?? null, live }, null, 2)}\n`
+      : formatLive(live),
   );
   return 0;
 }
@@ -149,6 +170,29 @@ async function sample(mesh: LocalMesh, seconds: number): Promise<Live> {
   process.stderr.write(`sampling for ${seconds} s…\n`);
   const { before, after, seconds: elapsed } = await scrapeTwice(mesh.statsUrl, seconds);
   return { windowSeconds: elapsed, workloads: workloadFigures(before, after, elapsed) };
+}
+
+/** A line per process local mode runs, the ones that are down first. */
+function formatProcesses(processes: ProcessStatus[]): string {
+  const down = processes.filter(isDown);
+  const title =
+    down.length === 0
+      ? `Processes: all ${String(processes.length)} running`
+      : `Processes: ${String(down.length)} of ${String(processes.length)} not running (${down.map((p) => p.name).join(', ')})`;
+  const rows = [
+    ['process', 'state', 'restarts', 'last exit'],
+    ...[...down, ...processes.filter((p) => !isDown(p))].map((p) => [
+      p.name,
+      describeState(p),
+      String(p.restarts),
+      describeLastExit(p),
+    ]),
+  ];
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]?.length ?? 0)));
+  const lines = rows.map((row) =>
+    `  ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ')}`.trimEnd(),
+  );
+  return `\n${title}:\n${lines.join('\n')}\n`;
 }
 
 function formatRoutes(routes: Routes): string {

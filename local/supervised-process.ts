@@ -11,6 +11,7 @@ import type { Workload } from './topology.ts';
 
 export const LIVENESS_FAILED = 'liveness probe failed';
 export const STARTUP_FAILED = 'startup probe failed';
+const STARTUP_PERIOD_MS = 200;
 
 export interface ProcessEvents {
   /** It exited while local mode was not stopping it; it starts again after `restartInMs`. */
@@ -73,7 +74,13 @@ export function superviseProcess(
   const changed = (): void => events.onChange?.();
 
   const probe = (running: ChildProcess, failures: number): void => {
-    later(policy.liveness.periodMs, () => {
+    // Until its first answer, asked often (a startupProbe's short period), so that a process is
+    // reported running as soon as it is, not a liveness period later.
+    const period =
+      status.state === 'starting'
+        ? Math.min(STARTUP_PERIOD_MS, policy.liveness.periodMs)
+        : policy.liveness.periodMs;
+    later(period, () => {
       void answers(
         workloadUrl(workload, workload.healthPath ?? '/healthz'),
         policy.liveness.timeoutMs,

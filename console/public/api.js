@@ -2,7 +2,7 @@
 // The console's JSON API, as the page calls it: one function per endpoint, typed with the answer
 // the server builds (console/server/), or an ApiError carrying the server's words.
 /** @import { z } from 'zod' */
-/** @import { GraphAnswer, RedAnswer, TraceAnswer, TraceListAnswer, traceListQuery } from '../server/app.ts' */
+/** @import { GraphAnswer, ProcessesAnswer, RedAnswer, TraceAnswer, TraceListAnswer, traceListQuery } from '../server/app.ts' */
 /** @import { RolloutsView } from '../server/rollouts.ts' */
 /** @import { RouteChangeApplied, RouteChangeBody } from '../server/route-change.ts' */
 /** @import { RoutesView } from '../server/routes-in-force.ts' */
@@ -97,6 +97,11 @@ export function getRoutes() {
 /** @returns {Promise<RolloutsView>} */
 export function getRollouts() {
   return getJson('/api/canary');
+}
+
+/** @returns {Promise<ProcessesAnswer>} */
+export function getProcesses() {
+  return getJson('/api/processes');
 }
 
 /**

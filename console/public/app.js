@@ -4,6 +4,7 @@
 // "live" is on and the tab is visible.
 import { refreshCanary } from './canary.js';
 import { refreshGraph } from './graph.js';
+import { refreshProcesses } from './processes.js';
 import { refreshRed } from './red.js';
 import { initTraces, refreshTraces } from './traces.js';
 import { messageOf } from './api.js';
@@ -65,7 +66,7 @@ async function refresh() {
   const { name, rest } = route();
   const status = byId('status', HTMLElement);
   try {
-    await VIEWS[name].refresh(rest);
+    await Promise.all([VIEWS[name].refresh(rest), refreshProcesses()]);
     status.textContent = `updated ${time(new Date())}`;
     status.className = 'status ok';
   } catch (error) {

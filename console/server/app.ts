@@ -20,6 +20,7 @@ import { readRollouts } from './rollouts.ts';
 import { routableServices } from './routes-in-force.ts';
 import { sameMachineOnly, securityHeaders } from './security.ts';
 import type { ConsoleSources } from './sources.ts';
+import type { ProcessStatus } from '../../mesh-client/local-processes.ts';
 import { RECENT_WINDOW, type RecentFinding } from '../../mesh-client/traces/trace-reader.ts';
 
 /** GET /api/graph */
@@ -39,6 +40,11 @@ export type { RedAnswer } from './sources.ts';
 export type ListedTrace = Omit<TraceSummary, 'nPlusOne'> & {
   nPlusOne: Omit<NPlusOneFinding, 'spanIds'>[];
 };
+
+/** GET /api/processes: null when the console runs on a cluster or no local mode runs. */
+export interface ProcessesAnswer {
+  processes: ProcessStatus[] | null;
+}
 
 /** GET /api/traces */
 export interface TraceListAnswer {
@@ -158,6 +164,10 @@ export function consoleRoutes(deps: ConsoleSources): Router {
     if (!asked.ok) throw new HttpError(400, `invalid route: ${asked.message}`);
     const answer = await deps.routing.change(asked.request);
     res.status(answer.status).json(answer.body);
+  });
+
+  router.get('/api/processes', (_req, res) => {
+    res.json({ processes: deps.processes?.() ?? null } satisfies ProcessesAnswer);
   });
 
   router.get('/api/canary', (_req, res) => {

@@ -3,6 +3,7 @@
 // mode's own console process and `quizmesh console` without --cluster both start from here.
 import { resolve } from 'node:path';
 import { scrapeStats } from '../../mesh-client/local-mesh.ts';
+import { localProcesses } from '../../mesh-client/local-processes.ts';
 import { createLiveFigures } from './live-figures.ts';
 import { localRouting, type ConsoleSources } from './sources.ts';
 import { statsFigures } from './stats-figures.ts';
@@ -25,5 +26,6 @@ export function localModeSources(urls: LocalModeUrls): ConsoleSources {
     traces: createTraceReader(urls.zipkinUrl),
     routing: localRouting(urls.adminUrl, resolve(urls.configDir), home),
     home,
+    processes: () => localProcesses(home),
   };
 }

@@ -8,6 +8,7 @@ import type { ServiceGraph } from '../../mesh-client/graph/service-graph.ts';
 import { changeRoute, type RouteChangeAnswer } from './route-change.ts';
 import { readRoutesInForce, type RoutesView } from './routes-in-force.ts';
 import type { TraceReader } from '../../mesh-client/traces/trace-reader.ts';
+import type { ProcessStatus } from '../../mesh-client/local-processes.ts';
 
 export interface GraphFigures {
   graph: ServiceGraph;
@@ -44,6 +45,8 @@ export interface ConsoleSources {
   routing: MeshRouting;
   /** QUIZMESH_HOME: the rollouts `quizmesh canary` keeps. */
   home: string;
+  /** Local mode's processes as its supervisor reports them; none on a cluster. */
+  processes?: () => ProcessStatus[] | undefined;
 }
 
 /** Local mode's routes: the mesh admin's config in force; changes rewrite `configDir`. */
