@@ -25,5 +25,11 @@ export const localSettingsSchema = z.object({
   TRACING: z.enum(['on', 'off']).default('on'),
   TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   QUIZMESH_READY_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /** Each process's log is cut past this (one older copy kept): local/capped-log.ts. */
+  QUIZMESH_LOG_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4_096)
+    .default(10 * 2 ** 20),
 });
 export type LocalSettings = z.infer<typeof localSettingsSchema>;

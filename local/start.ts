@@ -118,7 +118,10 @@ const supervisor = createSupervisor(
       publishSoon();
     },
   },
-  supervisionPolicy(process.env, settings.QUIZMESH_READY_TIMEOUT_MS),
+  {
+    ...supervisionPolicy(process.env, settings.QUIZMESH_READY_TIMEOUT_MS),
+    logMaxBytes: settings.QUIZMESH_LOG_MAX_BYTES,
+  },
 );
 
 let stopping = false;
