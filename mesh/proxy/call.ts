@@ -8,6 +8,7 @@ import type { HopSpan } from '../telemetry/proxy-spans.ts';
 import type { CompiledConfig } from './compiled-config.ts';
 import type { DataPlane, Listener } from './data-plane.ts';
 import { requestHeaders } from './headers.ts';
+import type { RequestBody } from './request-body.ts';
 
 export interface Call {
   plane: DataPlane;
@@ -19,7 +20,8 @@ export interface Call {
   path: string;
   /** The caller's end-to-end headers, with an x-request-id. */
   headers: Record<string, string>;
-  body: Buffer;
+  /** Streamed to the upstream as it arrives; done once the call's answer is. */
+  body: RequestBody;
   span: HopSpan;
   /** performance.now() when the request arrived. */
   started: number;
@@ -39,8 +41,11 @@ export function startCall(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   started: number,
-  body: Buffer,
+  body: RequestBody,
 ): Call {
+  res.once('close', () => {
+    body.done();
+  });
   const headers = requestHeaders(req.headers);
   // Envoy at the edge gives every request an id; sidecars keep the one that came.
   headers['x-request-id'] ??= randomUUID();

@@ -8,6 +8,7 @@ import type { IstioMetrics } from '../telemetry/istio-metrics.ts';
 import type { ProxySpans } from '../telemetry/proxy-spans.ts';
 import type { CompiledConfig } from './compiled-config.ts';
 import type { SourceIdentity } from './identity.ts';
+import type { RetryBuffers } from './retry-buffers.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 
 /** What a listener knows about the requests arriving on it. */
@@ -27,6 +28,7 @@ export interface DataPlane {
   spans: ProxySpans;
   balancer: LoadBalancer;
   upstreams: UpstreamPool;
+  retryBuffers: RetryBuffers;
   logger: Logger;
   random: () => number;
   now: () => number;

@@ -1,7 +1,9 @@
 // From a chosen cluster to the answer, as Envoy's router and the destination's sidecar do it:
 // pick a healthy instance not tried yet (503 UH when none), check the destination's
 // AuthorizationPolicies (403, no flag), try it within the per-try and route timeouts, retry as the
-// route's policy says, and answer with the last try's outcome (URX when retries ran out).
+// route's policy says, and answer with the last try's outcome (URX when retries ran out). A retry
+// needs the body's copy: once the body outgrew the retry buffer, the try in progress is the last
+// (retry-buffers.ts), and a body past the listener's limit is answered 413 (request-body.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpRoute } from '../config/schema.ts';
 import type { MeshInstance } from '../config/topology.ts';
@@ -20,13 +22,15 @@ import type { Cluster } from '../routing/subsets.ts';
 import type { UpstreamOutcome } from '../routing/upstream-outcome.ts';
 import type { Call } from './call.ts';
 import { answerLocally, answerWithFlag, relayResponse } from './reply.ts';
+import { PAYLOAD_TOO_LARGE } from './request-body.ts';
+import { RETRY_BUFFER_OVERFLOW } from './retry-buffers.ts';
 import { toUpstreamOutcome, type AttemptOutcome } from './upstream-attempt.ts';
 
 /** What the tries of one request share. */
 interface Forwarding {
   cluster: Cluster;
   policy: RetryPolicy;
-  /** When the route's timeout ends (Infinity: none, Istio's default). */
+  /** When the route's timeout ends: Infinity until the whole request has arrived, or for none. */
   deadline: number;
   detector: OutlierDetector;
   /** Endpoints tried already: a retry goes elsewhere when it can. */
@@ -50,11 +54,13 @@ export async function forwardToCluster(
   const forwarding: Forwarding = {
     cluster,
     policy: retryPolicyOf(route),
-    deadline: route.timeout === undefined ? Infinity : plane.now() + route.timeout,
+    deadline: Infinity,
     detector: plane.upstreams.detectorFor(cluster, plane.now()),
     tried: new Set(),
     headers: call.span.upstreamHeaders(call.headers),
   };
+  startRouteTimeout(call, forwarding, route.timeout);
+  keepBodyForRetries(call, forwarding);
   for (let tries = 1; ; tries++) {
     const instance = pickInstance(call, forwarding);
     if (!instance) {
@@ -66,6 +72,10 @@ export async function forwardToCluster(
     }
     if (!authorizeCall(call, instance, cluster)) return;
     const done = await tryInstance(call, forwarding, instance, tries);
+    if (call.body.tooLarge) {
+      answerBodyRefused(call, PAYLOAD_TOO_LARGE, { instance, cluster });
+      return;
+    }
     const decision = decideAfterTry(call, forwarding, done, tries);
     if (decision !== 'retry') {
       answerLastTry(call, cluster, done, decision === 'limit-exceeded');
@@ -73,7 +83,54 @@ export async function forwardToCluster(
     }
     if (done.outcome.kind === 'response') done.outcome.response.resume();
     await sleep(retryBackoffMs(tries, plane.random));
+    const refusal = refusalAfterBackOff(call);
+    if (refusal) {
+      answerBodyRefused(call, refusal, { instance, cluster });
+      return;
+    }
   }
+}
+
+/** The body went on arriving during the back-off, with no try to take it: did it outgrow a limit? */
+function refusalAfterBackOff(call: Call): { status: number; body: string } | undefined {
+  if (call.body.tooLarge) return PAYLOAD_TOO_LARGE;
+  return call.body.retriable ? undefined : RETRY_BUFFER_OVERFLOW;
+}
+
+/** As Envoy's route timeout: it runs from the moment the whole request has arrived. */
+function startRouteTimeout(
+  call: Call,
+  forwarding: Forwarding,
+  timeoutMs: number | undefined,
+): void {
+  if (timeoutMs === undefined) return;
+  void call.body.finished.then(() => {
+    forwarding.deadline = call.plane.now() + timeoutMs;
+  });
+}
+
+/**
+ * Envoy keeps the body for retries only when the route may retry; when it outgrows the buffer the
+ * retry is given up and the cluster's retry_or_shadow_abandoned counts it.
+ */
+function keepBodyForRetries(call: Call, forwarding: Forwarding): void {
+  if (forwarding.policy.attempts === 0) {
+    call.body.withoutRetries();
+    return;
+  }
+  call.body.onRetryGivenUp = () => {
+    call.plane.retryBuffers.abandoned(forwarding.cluster.name);
+  };
+}
+
+/** The mesh's own answer about the body (413, 507): no response flag, as Envoy sets none. */
+function answerBodyRefused(
+  call: Call,
+  refusal: { status: number; body: string },
+  where: { instance: MeshInstance; cluster: Cluster },
+): void {
+  const verdict = { ...where, status: refusal.status, flags: [...call.flags] };
+  answerLocally(call, { ...verdict, reachedDestination: true }, refusal.body);
 }
 
 /** A healthy instance (outlier detection), chosen by the cluster's load balancer policy. */
@@ -126,12 +183,18 @@ async function tryInstance(
   tries: number,
 ): Promise<Try> {
   forwarding.tried.add(endpointKey(instance));
-  const remaining = forwarding.deadline - call.plane.now();
-  const perTry = Math.min(forwarding.policy.perTryTimeoutMs ?? Infinity, remaining);
+  const { plane } = call;
+  const perTry = (): number =>
+    Math.min(forwarding.policy.perTryTimeoutMs ?? Infinity, forwarding.deadline - plane.now());
   const headers = { ...forwarding.headers, 'x-envoy-attempt-count': String(tries) };
   const request = { method: call.method, path: call.path, headers, body: call.body };
-  const outcome = await call.plane.upstreams.attempt(instance, request, perTry, call.cancel);
-  return { instance, outcome, upstream: toUpstreamOutcome(outcome, perTry < remaining) };
+  const outcome = await plane.upstreams.attempt(instance, request, perTry, call.cancel);
+  // A timeout before the route's deadline was the per-try timeout's.
+  return {
+    instance,
+    outcome,
+    upstream: toUpstreamOutcome(outcome, plane.now() < forwarding.deadline),
+  };
 }
 
 /** The outlier detector learns of the try; then retry, stop, or stop with the retries run out. */
@@ -143,8 +206,8 @@ function decideAfterTry(
 ): RetryDecision {
   const now = call.plane.now();
   forwarding.detector.record(done.instance, done.upstream, now);
-  // The route's overall timeout is never retried.
-  if (now >= forwarding.deadline) return 'no-retry';
+  // The route's overall timeout is never retried, nor a body whose copy was given up.
+  if (now >= forwarding.deadline || !call.body.retriable) return 'no-retry';
   return retryDecision(forwarding.policy, done.upstream, tries);
 }
 

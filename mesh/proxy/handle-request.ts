@@ -1,6 +1,7 @@
 // The data plane: what a sidecar (or the ingress gateway) does with one request, as a chain of
 // named phases, each handing the call to the next or answering it:
-//   handleRequest   read the body (413 when too large) and start the call's span
+//   handleRequest   start the call and its span (413 when the body is past the listener's limit);
+//                   the body streams to the upstream later, as it arrives (request-body.ts)
 //   routeCall       the VirtualServices choose a route, or the answer is 404 NR
 //   injectFaults    the route's fault: a delay (DI), or an abort answered here (FI)
 //   chooseCluster   the weighted destination's cluster, or 503 NC
@@ -19,13 +20,17 @@ import { spanName, startCall, type Call } from './call.ts';
 import type { DataPlane, Listener } from './data-plane.ts';
 import { forwardToCluster } from './forward.ts';
 import { answerLocally, answerWithFlag } from './reply.ts';
-import { NO_BODY, readRequestBody } from './request-body.ts';
+import { PAYLOAD_TOO_LARGE, RequestBody } from './request-body.ts';
 
 export function createRequestHandler(plane: DataPlane, listener: Listener): http.RequestListener {
   return (req, res) => {
     void handleRequest(plane, listener, req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`mesh error: ${String(err)}\n`);
+      // A fault of the mesh itself: the detail is for its log, the caller gets the status alone,
+      // as Envoy's local replies tell nothing of its internals.
+      plane.logger.error({ err, method: req.method, path: req.url }, 'proxy error');
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' });
+      res.end();
     });
   };
 }
@@ -37,11 +42,11 @@ async function handleRequest(
   res: http.ServerResponse,
 ): Promise<void> {
   const started = performance.now();
-  const body = await readRequestBody(req);
-  const bytes = body.kind === 'body' ? body.bytes : NO_BODY;
-  const call = startCall(plane, listener, req, res, started, bytes);
-  if (body.kind === 'too-large') {
-    answerLocally(call, { status: 413, flags: [], reachedDestination: false }, 'Payload Too Large');
+  const body = new RequestBody(req, plane.retryBuffers);
+  const call = startCall(plane, listener, req, res, started, body);
+  if (body.tooLarge) {
+    const verdict = { status: PAYLOAD_TOO_LARGE.status, flags: [], reachedDestination: false };
+    answerLocally(call, verdict, PAYLOAD_TOO_LARGE.body);
     return;
   }
   await routeCall(call);

@@ -1,5 +1,7 @@
 // The two ways the proxy answers: with its own reply (Envoy's local reply, status and text), or
 // with the upstream's response relayed. Either way the verdict is reported once it is written.
+// An answer that comes before the caller finished sending its body closes the connection after
+// it, as Envoy does on HTTP/1.1: the rest of that body is not read, nor passed on.
 import type http from 'node:http';
 import {
   LOCAL_REPLY_BODY,
@@ -11,6 +13,10 @@ import type { Call } from './call.ts';
 import { responseHeaders } from './headers.ts';
 import { reportVerdict, type Verdict } from './verdict.ts';
 
+function closeUnlessBodyRead(call: Call): { connection?: string } {
+  return call.body.complete ? {} : { connection: 'close' };
+}
+
 export function answerLocally(call: Call, verdict: Verdict, text: string): void {
   const { res } = call;
   if (res.destroyed) {
@@ -18,7 +24,11 @@ export function answerLocally(call: Call, verdict: Verdict, text: string): void 
     return;
   }
   const payload = Buffer.from(text);
-  res.writeHead(verdict.status, { 'content-type': 'text/plain', 'content-length': payload.length });
+  res.writeHead(verdict.status, {
+    'content-type': 'text/plain',
+    'content-length': payload.length,
+    ...closeUnlessBodyRead(call),
+  });
   res.end(payload);
   reportVerdict(call, verdict, payload.length);
 }
@@ -53,6 +63,7 @@ export function relayResponse(call: Call, upstream: http.IncomingMessage, verdic
   upstream.on('end', () => {
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
     headers['content-length'] = String(body.length);
+    Object.assign(headers, closeUnlessBodyRead(call));
     res.writeHead(upstream.statusCode ?? 502, headers);
     res.end(body);
     reportVerdict(call, verdict, body.length);

@@ -1,8 +1,11 @@
-// One try of a proxied request against one instance, with its own deadline. The request body is
-// already buffered (retries resend it); the response is handed back unread, to be streamed.
+// One try of a proxied request against one instance, with its own deadline. The request body
+// streams to it as it arrives (request-body.ts); the response is handed back unread. As Envoy's
+// per-try and route timeouts, the deadline runs from the moment the whole request was received
+// (a slow upload is not a slow upstream).
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { MeshInstance } from '../config/topology.ts';
 import type { UpstreamOutcome } from '../routing/upstream-outcome.ts';
+import type { RequestBody } from './request-body.ts';
 
 export type AttemptOutcome =
   | { kind: 'response'; response: IncomingMessage }
@@ -17,7 +20,7 @@ export interface AttemptRequest {
   method: string;
   path: string;
   headers: OutgoingHttpHeaders;
-  body: Buffer;
+  body: RequestBody;
 }
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
@@ -25,34 +28,44 @@ const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', '
 export function attemptUpstream(
   instance: MeshInstance,
   request: AttemptRequest,
-  timeoutMs: number,
+  /** Read when the whole request has arrived; Infinity for none. */
+  timeoutMs: () => number,
   agent: http.Agent,
   /** Fires when the caller went away: the upstream request is reset, as Envoy does. */
   cancel?: AbortSignal,
 ): Promise<AttemptOutcome> {
   return new Promise((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const settle = (outcome: AttemptOutcome): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(outcome);
     };
+    const { body } = request;
+    // A chunked body goes on chunked; a body of none says so, as it was sent before streaming.
+    const length = body.declaredBytes ?? (body.complete ? 0 : undefined);
     const upstream = http.request({
       host: instance.host,
       port: instance.port,
       method: request.method,
       path: request.path,
-      headers: { ...request.headers, 'content-length': String(request.body.length) },
+      headers:
+        length === undefined
+          ? request.headers
+          : { ...request.headers, 'content-length': String(length) },
       agent,
     });
-    // Istio's default route timeout is none at all: Infinity means no timer.
-    const timer = Number.isFinite(timeoutMs)
-      ? setTimeout(() => {
-          settle({ kind: 'timeout' });
-          upstream.destroy();
-        }, timeoutMs)
-      : undefined;
+    void body.finished.then(() => {
+      const ms = timeoutMs();
+      // Istio's default route timeout is none at all: Infinity means no timer.
+      if (settled || !Number.isFinite(ms)) return;
+      timer = setTimeout(() => {
+        settle({ kind: 'timeout' });
+        upstream.destroy();
+      }, ms);
+    });
     upstream.on('response', (response) => {
       settle({ kind: 'response', response });
     });
@@ -66,7 +79,7 @@ export function attemptUpstream(
     cancel?.addEventListener('abort', () => {
       upstream.destroy(new Error('downstream connection termination'));
     });
-    upstream.end(request.body);
+    body.sendTo(upstream);
   });
 }
 

@@ -15,7 +15,7 @@ export interface UpstreamPool {
   attempt(
     instance: MeshInstance,
     request: AttemptRequest,
-    timeoutMs: number,
+    timeoutMs: () => number,
     cancel: AbortSignal,
   ): Promise<AttemptOutcome>;
 }

@@ -36,7 +36,7 @@ export function reportVerdict(call: Call, outcome: Verdict, responseBytes: numbe
     destinationSecurity: destinationMode ? connectionSecurityPolicy(destinationMode) : 'unknown',
     reachedDestination: verdict.reachedDestination,
     durationMs: performance.now() - call.started,
-    requestBytes: call.body.length,
+    requestBytes: call.body.received,
     responseBytes,
   });
   call.span.end({ status, flags, upstreamCluster: verdict.cluster?.name ?? '-' });

@@ -1,6 +1,8 @@
 // Stand-in app instances for mesh tests, all in one child process: each answers with its own name
 // and what it received. A caller steers it per request: `x-echo-status: 503` answers that status,
-// `x-echo-delay: 300` waits that many ms first. GET /__hits reports how many requests each took.
+// `x-echo-delay: 300` waits that many ms first. GET /__hits reports how many requests each took
+// (counted when a request's headers arrive, before its body); each answer says how many body bytes
+// arrived (`bodyBytes`).
 //   node tests/support/echo-upstreams.ts '[{"name":"quiz-v1","port":41001}, …]'
 import http from 'node:http';
 
@@ -19,7 +21,8 @@ for (const { name, port } of instances) {
       hits.set(name, (hits.get(name) ?? 0) + 1);
       const status = Number(req.headers['x-echo-status'] ?? 200);
       const delay = Number(req.headers['x-echo-delay'] ?? 0);
-      req.resume();
+      let bodyBytes = 0;
+      req.on('data', (chunk: Buffer) => (bodyBytes += chunk.length));
       req.on('end', () => {
         setTimeout(() => {
           const body = JSON.stringify({
@@ -27,6 +30,7 @@ for (const { name, port } of instances) {
             method: req.method,
             path: req.url,
             headers: req.headers,
+            bodyBytes,
           });
           res.writeHead(status, { 'content-type': 'application/json' }).end(body);
         }, delay);

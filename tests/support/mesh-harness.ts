@@ -19,6 +19,8 @@ export interface MeshUnderTest {
   outbound(sourceWorkload: string, service: string): string;
   ingressUrl: string;
   adminUrl: string;
+  /** The Prometheus stats page (Istio's metrics and the proxy's own). */
+  statsUrl: string;
   /** Requests each echo instance took, by workload name. */
   hits(): Promise<Record<string, number>>;
   /** Sum of istio_requests_total samples whose labels include all of `labels`. */
@@ -106,6 +108,7 @@ export async function startMesh(options: {
     },
     ingressUrl: `http://${HOST}:${plan.ingress.port}`,
     adminUrl,
+    statsUrl: `http://${HOST}:${plan.stats.port}/stats/prometheus`,
     async hits() {
       return (await (await fetch(`${echoUrl}/__hits`)).json()) as Record<string, number>;
     },
