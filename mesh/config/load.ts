@@ -1,6 +1,6 @@
 // mesh-config/ in, a validated MeshConfig out, or every reason it was refused. Only the folder's
-// top-level *.yaml / *.yml are in force (scenarios/ holds alternatives, applied one at a time), as
-// `kubectl apply -f mesh-config/` would apply them. A scenario can be checked in place of the
+// top-level *.yaml / *.yml but its kustomization.yaml are in force (scenarios/ holds alternatives,
+// applied one at a time), as `kubectl apply -k mesh-config/` would apply them. A scenario can be checked in place of the
 // resources it replaces with `substitute`, as `kubectl apply -f mesh-config/scenarios/<file>` would.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
