@@ -73,14 +73,16 @@ export function superviseProcess(
   };
   const changed = (): void => events.onChange?.();
 
-  const probe = (running: ChildProcess, failures: number): void => {
+  /** `sinceLast`: how long the probe just finished took; periods run from start to start. */
+  const probe = (running: ChildProcess, failures: number, sinceLast = 0): void => {
     // Until its first answer, asked often (a startupProbe's short period), so that a process is
     // reported running as soon as it is, not a liveness period later.
     const period =
       status.state === 'starting'
         ? Math.min(STARTUP_PERIOD_MS, policy.liveness.periodMs)
         : policy.liveness.periodMs;
-    later(period, () => {
+    later(Math.max(0, period - sinceLast), () => {
+      const asked = Date.now();
       void answers(
         workloadUrl(workload, workload.healthPath ?? '/healthz'),
         policy.liveness.timeoutMs,
@@ -88,7 +90,7 @@ export function superviseProcess(
         if (child !== running || stopping) return;
         if (ok) {
           if (status.state === 'starting') becameRunning();
-          probe(running, 0);
+          probe(running, 0, Date.now() - asked);
           return;
         }
         const startup = policy.liveness.startupMs ?? DEFAULT_STARTUP_MS;
@@ -96,7 +98,7 @@ export function superviseProcess(
         const counts = status.state === 'running' || Date.now() - started > startup;
         const failed = counts ? failures + 1 : 0;
         if (failed < policy.liveness.failureThreshold) {
-          probe(running, failed);
+          probe(running, failed, Date.now() - asked);
           return;
         }
         killedFor = status.state === 'running' ? LIVENESS_FAILED : STARTUP_FAILED;
