@@ -82,6 +82,7 @@ export async function forwardToCluster(
       return;
     }
     if (done.outcome.kind === 'response') done.outcome.response.resume();
+    call.body.endTry();
     await sleep(retryBackoffMs(tries, plane.random));
     const refusal = refusalAfterBackOff(call);
     if (refusal) {

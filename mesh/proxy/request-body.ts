@@ -83,14 +83,22 @@ export class RequestBody {
   }
 
   /**
+   * A try is over (its answer will be retried): an upstream still being sent the body is reset, as
+   * Envoy resets a failed try's stream, and what arrives meanwhile goes to the copy alone.
+   */
+  endTry(): void {
+    const sink = this.#sink;
+    this.#unsink();
+    if (sink && !this.#complete) sink.destroy();
+  }
+
+  /**
    * The call has ended: the copy goes, and an upstream still being sent the body is reset (Envoy
    * resets the upstream stream when the response ends first). What else arrives is dropped.
    */
   done(): void {
     this.#dropCopy();
-    const sink = this.#sink;
-    this.#unsink();
-    if (sink && !this.#complete) sink.destroy();
+    this.endTry();
     if (!this.#complete) this.#read();
   }
 

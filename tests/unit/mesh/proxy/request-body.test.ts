@@ -94,6 +94,28 @@ describe('RequestBody', () => {
     assert.equal(await heldBytes(registry), 0);
   });
 
+  it('a try answered before the body ended is reset when it is retried, and the retry gets it all', async () => {
+    const registry = new Registry();
+    const req = caller({ 'content-length': String(100 * KIB) });
+    const body = new RequestBody(req as never, createRetryBuffers(registry));
+    const first = upstream();
+    body.sendTo(first.request);
+    req.write(Buffer.alloc(40 * KIB));
+    await tick();
+    body.endTry();
+    assert.equal(first.request.destroyed, true);
+    req.write(Buffer.alloc(40 * KIB));
+    await tick();
+    const retry = upstream();
+    body.sendTo(retry.request);
+    req.end(Buffer.alloc(20 * KIB));
+    await body.finished;
+    await tick();
+    assert.equal(first.bytes(), 40 * KIB);
+    assert.equal(retry.bytes(), 100 * KIB);
+    assert.equal(retry.ended(), true);
+  });
+
   it('bodies together stay within the budget: the one that does not fit gives its retry up', async () => {
     const registry = new Registry();
     const buffers = createRetryBuffers(registry, { limitBytes: 100 * KIB, budgetBytes: 150 * KIB });
