@@ -20,7 +20,7 @@ quiz at a steady rate, samples every process's memory, and fails (exit 1) when a
 grew, when plays failed beyond the ones the version injects, or when a process was restarted.
 
 Options:
-  --minutes <n>        how long to play (default 5, from 0.25 to 1440)
+  --minutes <n>        how long to play (default 10, from 0.25 to 1440)
   --rate <n>           plays started per second, each 2 requests (default 10, at most 200)
   --version <v>        the quiz version every call goes to: v1, v2 or v3 (default v3)
   --slack-mib <n>      growth allowed, in MiB (default 10)
@@ -31,7 +31,7 @@ Exit codes: 0 the soak holds, 1 it does not, 2 bad options.
 `;
 
 const OPTIONS = {
-  minutes: { type: 'string', default: '5' },
+  minutes: { type: 'string', default: '10' },
   rate: { type: 'string', default: '10' },
   version: { type: 'string', default: 'v3' },
   'slack-mib': { type: 'string', default: '10' },
