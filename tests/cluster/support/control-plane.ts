@@ -22,10 +22,14 @@ export interface Result {
 export function runProgram(
   program: string,
   args: readonly string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
 ): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env: options.env ?? process.env, stdio: 'pipe' });
+    const child = spawn(program, args, {
+      env: options.env ?? process.env,
+      stdio: 'pipe',
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -50,8 +54,18 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-export async function startControlPlane(): Promise<ControlPlane> {
-  for (const name of ['etcd', 'etcdctl', 'kube-apiserver', 'kubectl']) tool(name);
+export interface ControlPlaneOptions {
+  /** Also kube-controller-manager and kube-scheduler: Deployments get Pods, Pods get nodes. */
+  controllers?: boolean;
+  /** Also kwok with one fake node of this size (allocatable), on which Pods become Running. */
+  node?: { cpu: string; memory: string };
+}
+
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const programs = ['etcd', 'etcdctl', 'kube-apiserver', 'kubectl'];
+  if (options.controllers === true) programs.push('kube-controller-manager', 'kube-scheduler');
+  if (options.node !== undefined) programs.push('kwok');
+  for (const name of programs) tool(name);
   const dir = mkdtempSync(join(tmpdir(), 'quizmesh-apiserver-'));
   const state = join(dir, 'state');
   const [etcdPort, etcdPeerPort, apiserverPort] = await freePorts(3);
@@ -60,6 +74,12 @@ export async function startControlPlane(): Promise<ControlPlane> {
     ETCD_PORT: String(etcdPort),
     ETCD_PEER_PORT: String(etcdPeerPort),
     APISERVER_PORT: String(apiserverPort),
+    ...(options.controllers === true && { CONTROLLERS: '1' }),
+    ...(options.node !== undefined && {
+      KWOK: '1',
+      KWOK_NODE_CPU: options.node.cpu,
+      KWOK_NODE_MEMORY: options.node.memory,
+    }),
   };
   const stop = async (): Promise<void> => {
     await run('bash', [APISERVER_SH, 'stop', state], { env }).catch(() => undefined);

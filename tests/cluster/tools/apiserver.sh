@@ -8,7 +8,8 @@
 #
 # Environment: ETCD_PORT (23790), ETCD_PEER_PORT (23791), APISERVER_PORT (16443),
 #   CONTROLLERS=1 also starts kube-controller-manager and kube-scheduler (Deployments get Pods, Pods
-#   get scheduled), KWOK=1 also starts kwok and creates fake node "kwok-node-0" (Pods become Running),
+#   get scheduled), KWOK=1 also starts kwok and creates fake node "kwok-node-0" (Pods become Running)
+#   with KWOK_NODE_CPU (32) CPUs and KWOK_NODE_MEMORY (256Gi) allocatable,
 #   QUIZMESH_TOOLS_CACHE as for install.sh. (--endpoint-reconciler-type=none: the default reconciler
 #   refuses a loopback --advertise-address.) Everything listens on 127.0.0.1 only; logs in STATE_DIR/*.log.
 set -euo pipefail
@@ -130,7 +131,8 @@ if [[ "${KWOK:-0}" == 1 ]]; then
   start_bg kwok --kubeconfig="$kc" --config="$CACHE/share/kwok-stages-fast.yaml" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --node-ip=10.244.0.1 --cidr=10.244.0.0/16 --node-port=0 --server-address=127.0.0.1:0
-  "$BIN/kubectl" --kubeconfig="$kc" apply -f - >/dev/null <<'EOF'
+  cpu="${KWOK_NODE_CPU:-32}" memory="${KWOK_NODE_MEMORY:-256Gi}"
+  "$BIN/kubectl" --kubeconfig="$kc" apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Node
 metadata:
@@ -138,8 +140,8 @@ metadata:
   annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
   labels: {type: kwok, kubernetes.io/hostname: kwok-node-0, kubernetes.io/os: linux, kubernetes.io/arch: amd64}
 status:
-  allocatable: {cpu: "32", memory: 256Gi, pods: "110"}
-  capacity: {cpu: "32", memory: 256Gi, pods: "110"}
+  allocatable: {cpu: "$cpu", memory: $memory, pods: "110"}
+  capacity: {cpu: "$cpu", memory: $memory, pods: "110"}
 EOF
   wait_for kwok 60 bash -c "'$BIN/kubectl' --kubeconfig='$kc' get node kwok-node-0 -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -qx True"
 fi
