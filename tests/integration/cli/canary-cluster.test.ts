@@ -1,7 +1,7 @@
 // `quizmesh canary --cluster` through @kubernetes/client-node with a kubeconfig, against stand-ins
 // on 127.0.0.1 for the two things no test here can run: a Kubernetes API server holding this
 // repo's VirtualServices and DestinationRules (../support/kube-stand-in.ts; the cluster tier runs
-// the same against a real kube-apiserver, tests/cluster/canary-apiserver.test.ts) and a Prometheus
+// the same against a real kube-apiserver, tests/cluster/routes-apiserver.test.ts) and a Prometheus
 // answering the canary's queries with a healthy v3 (../support/canary-prometheus.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';

@@ -1,14 +1,17 @@
-// `quizmesh canary --cluster` against the real Kubernetes API server (kube-apiserver and etcd of the
-// pinned versions, Istio's CRDs from the pinned release) holding a profile's VirtualServices and
-// DestinationRules, applied for real: each step is a merge patch the API server takes, the rollout
-// promotes, a change someone else made meanwhile is refused with 409 and kept, and a version the
-// profile does not deploy (-p bug) is refused naming the profile. Prometheus is a stand-in here
+// `quizmesh canary --cluster` and `quizmesh console --cluster` against the real Kubernetes API
+// server (kube-apiserver and etcd of the pinned versions, Istio's CRDs from the pinned release)
+// holding a profile's VirtualServices and DestinationRules, applied for real: each canary step is a
+// merge patch the API server takes, the rollout promotes, a change someone else made meanwhile is
+// refused with 409 and kept, a version the profile does not deploy (-p bug) is refused naming the
+// profile; the console lists the routes in force and changes them. Prometheus is a stand-in here
 // (tests/support/canary-prometheus.ts): no pods run, so nothing emits Istio's metrics.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { RoutesView } from '../../console/server/routes-in-force.ts';
 import {
   connectIstioCluster,
   planClusterRoute,
@@ -17,6 +20,7 @@ import {
 import { parseRouteRequest } from '../../mesh-client/routes/route-request.ts';
 import { render, type Resource } from '../manifests/rendered.ts';
 import { startCanaryPrometheus, type CanaryPrometheus } from '../support/canary-prometheus.ts';
+import { startConsole, type ConsoleProcess } from '../support/console-process.ts';
 import { runQuizmesh } from '../support/quizmesh-cli.ts';
 import { startControlPlane, type ControlPlane } from './support/control-plane.ts';
 import { shared } from './support/tools.ts';
@@ -83,6 +87,67 @@ before(async () => {
 after(async () => {
   prometheus.close();
   await cp.stop();
+});
+
+describe('quizmesh console --cluster on a real API server', () => {
+  let served: ConsoleProcess;
+  before(async () => {
+    await applyProfileRouting('k8s/overlays/canary');
+    served = await startConsole(
+      // Nothing listens on port 9: the routes views read the API server only.
+      [
+        '--cluster',
+        '--prometheus',
+        prometheus.url,
+        '--zipkin',
+        'http://127.0.0.1:9',
+        '--port',
+        '0',
+      ],
+      { KUBECONFIG: cp.kubeconfig, QUIZMESH_HOME: mkdtempSync(join(tmpdir(), 'quizmesh-home-')) },
+    );
+  });
+  after(async () => {
+    const exited = served.child.exitCode === null ? once(served.child, 'exit') : undefined;
+    served.child.kill('SIGTERM');
+    await exited;
+  });
+  const postRoute = (body: unknown) =>
+    fetch(`${served.url}/api/routes/quiz`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it("lists the cluster's routes, with the versions the profile's DestinationRule defines", async () => {
+    const routes = (await (await fetch(`${served.url}/api/routes`)).json()) as RoutesView;
+    assert.equal(routes.where, 'the cluster (quizmesh, namespace quiz)');
+    const quiz = routes.services.find((s) => s.service === 'quiz');
+    assert.deepEqual(quiz?.versions, ['v1', 'v3']);
+    assert.deepEqual(quiz.split, [
+      { version: 'v1', weight: 90 },
+      { version: 'v3', weight: 10 },
+    ]);
+  });
+
+  it('changes a route: the API server holds the new spec.http', async () => {
+    const response = await postRoute({
+      split: [
+        { version: 'v1', weight: 50 },
+        { version: 'v3', weight: 50 },
+      ],
+    });
+    assert.equal(response.status, 200, await response.text());
+    assert.equal(await quizRoute(), 'v1=50 v3=50');
+  });
+
+  it('refuses v2, which profile canary does not deploy, naming the profile', async () => {
+    const response = await postRoute({ split: [{ version: 'v2', weight: 100 }] });
+    assert.equal(response.status, 409);
+    const { error } = (await response.json()) as { error: string };
+    assert.match(error, /which deploys no quiz v2/);
+    assert.equal(await quizRoute(), 'v1=50 v3=50');
+  });
 });
 
 describe('quizmesh canary --cluster on a real API server', () => {
