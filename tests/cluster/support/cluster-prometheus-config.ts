@@ -72,21 +72,31 @@ export function prometheusDeployment(): PrometheusDeployment {
     const volume = pod.volumes.find((v) => v.configMap?.name === configMap);
     return container.volumeMounts?.find((m) => m.name === volume?.name)?.mountPath;
   };
-  const generators = (
-    parse(readFileSync(join(ROOT, 'k8s/base/kustomization.yaml'), 'utf8')) as {
-      configMapGenerator: { name: string; files?: string[] }[];
-    }
-  ).configMapGenerator;
   const rulesMount = mountOf('prometheus-rules');
-  const rulesFiles = generators.find((g) => g.name === 'prometheus-rules')?.files ?? [];
+  const rulesFiles = generatedFiles('prometheus-rules');
   return {
     image: container.image,
     args: container.args ?? [],
     configMountPath: mountOf('prometheus-config') ?? '/etc/prometheus',
     ...(rulesMount !== undefined && {
-      rules: { mountPath: rulesMount, files: rulesFiles.map((f) => join(ROOT, 'k8s/base', f)) },
+      rules: { mountPath: rulesMount, files: rulesFiles },
     }),
   };
+}
+
+/**
+ * The files of the ConfigMap generator `name`, found in k8s/base's kustomization or in the folders
+ * it includes that carry their own (prometheus/ holds the rules'), as absolute paths.
+ */
+function generatedFiles(name: string): string[] {
+  for (const dir of ['k8s/base', 'prometheus', 'grafana']) {
+    const kustomization = parse(readFileSync(join(ROOT, dir, 'kustomization.yaml'), 'utf8')) as {
+      configMapGenerator?: { name: string; files?: string[] }[];
+    };
+    const generator = kustomization.configMapGenerator?.find((g) => g.name === name);
+    if (generator) return (generator.files ?? []).map((f) => join(ROOT, dir, f));
+  }
+  return [];
 }
 
 export interface ConfigHere {

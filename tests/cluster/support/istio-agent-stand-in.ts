@@ -32,12 +32,18 @@ export function seriesOf(meshText: string, workload: string): string {
     .join('\n');
 }
 
-/** Sample lines of the mesh that none of `workloads` reports. */
+/**
+ * The local mesh's figures about itself (quizmesh_proxy_*: the one process standing in for every
+ * sidecar, e.g. the bytes it holds for retries): no sidecar on a cluster has them to report.
+ */
+const ownFigure = (line: string): boolean => line.startsWith('quizmesh_proxy_');
+
+/** Sample lines of the mesh that none of `workloads` reports (its own figures aside). */
 export function seriesServedByNone(meshText: string, workloads: ReadonlySet<string>): string[] {
   return meshText
     .split('\n')
     .filter(isSample)
-    .filter((line) => !workloads.has(reportingWorkload(line) ?? ''));
+    .filter((line) => !ownFigure(line) && !workloads.has(reportingWorkload(line) ?? ''));
 }
 
 export interface AgentStandIn {
