@@ -1,5 +1,8 @@
 // `npm run bench`: end-to-end rounds per second through the frontend, with tracing on and off,
-// measured in one run (alternating, so drift on a noisy machine hits both alike), and the resident
+// measured in one run: both local modes stay up (the idle one costs next to nothing) and many short
+// measurements alternate between them, in swapped order every other pair, so drift on a noisy
+// machine hits both alike. Each pair gives a ratio; the ratios' median and range are printed, and a
+// run whose pairs disagree by more than NOISE_TOLERANCE says it cannot conclude. Then the resident
 // memory of every process. Prints figures and ratios; asserts nothing.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -7,12 +10,13 @@ import { z } from 'zod';
 import { describeIssues } from '../services/kit/config.ts';
 import { startLocalMode, type RunningLocalMode } from '../tests/support/local-mode.ts';
 import { meshConfigCopy } from '../tests/support/mesh-config.ts';
+import { formatSpread, spreadOf, tooNoisy } from './stats/spread.ts';
 
 const options = z
   .object({
-    seconds: z.coerce.number().positive().max(300).default(8),
+    seconds: z.coerce.number().positive().max(300).default(3),
     concurrency: z.coerce.number().int().min(1).max(256).default(16),
-    repeats: z.coerce.number().int().min(1).max(10).default(2),
+    repeats: z.coerce.number().int().min(1).max(40).default(8),
     quiz: z.enum(['v1', 'v3']).default('v3'),
   })
   .safeParse(
@@ -93,7 +97,10 @@ function residentMemory(local: RunningLocalMode): Record<string, number> {
   return rss;
 }
 
-async function run(tracing: 'on' | 'off'): Promise<Measurement> {
+/** Pairs whose on/off ratios span more than this share of their median decide nothing. */
+const NOISE_TOLERANCE = 0.1;
+
+async function start(tracing: 'on' | 'off'): Promise<RunningLocalMode> {
   const local = await startLocalMode({
     TRACING: tracing,
     QUIZMESH_MESH_CONFIG: meshConfigCopy({
@@ -101,39 +108,44 @@ async function run(tracing: 'on' | 'off'): Promise<Measurement> {
     }),
     LOG_LEVEL: 'warn',
   });
-  try {
-    await measure({ ...local }); // warm-up, discarded: JIT and connection pools
-    return await measure(local);
-  } finally {
-    await local.stop();
-  }
+  await measure(local); // warm-up, discarded: JIT and connection pools
+  return local;
 }
 
-const mean = (values: number[]): number =>
-  values.reduce((sum, v) => sum + v, 0) / Math.max(values.length, 1);
+const line = (tracing: string, m: Measurement): string =>
+  `  tracing ${tracing.padEnd(3)} ${m.perSecond.toFixed(1).padStart(7)} rounds/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  (${m.rounds} rounds, ${m.failed} failed)\n`;
 
 process.stdout.write(
-  `quizmesh bench: quiz ${quiz}, ${concurrency} concurrent players, ${seconds} s per measurement, ${repeats}× each, alternating\n\n`,
+  `quizmesh bench: quiz ${quiz}, ${concurrency} concurrent players, ${repeats} pairs of ${seconds} s measurements, alternating\n\n`,
 );
+const locals = { on: await start('on'), off: await start('off') };
 const results: Record<'on' | 'off', Measurement[]> = { on: [], off: [] };
-for (let i = 0; i < repeats; i++) {
-  for (const tracing of ['on', 'off'] as const) {
-    const m = await run(tracing);
-    results[tracing].push(m);
-    process.stdout.write(
-      `  tracing ${tracing.padEnd(3)} ${m.perSecond.toFixed(1).padStart(7)} rounds/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  (${m.rounds} rounds, ${m.failed} failed)\n`,
-    );
+try {
+  for (let i = 0; i < repeats; i++) {
+    const order = i % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+    for (const tracing of order) {
+      const m = await measure(locals[tracing]);
+      results[tracing].push(m);
+      process.stdout.write(line(tracing, m));
+    }
   }
+} finally {
+  await Promise.all([locals.on.stop(), locals.off.stop()]);
 }
-const on = mean(results.on.map((m) => m.perSecond));
-const off = mean(results.off.map((m) => m.perSecond));
+const ratios = results.on.map((m, i) => m.perSecond / (results.off[i]?.perSecond ?? NaN));
+const ratio = spreadOf(ratios);
+const on = spreadOf(results.on.map((m) => m.perSecond));
+const off = spreadOf(results.off.map((m) => m.perSecond));
 process.stdout.write(
-  `\nrounds/s, mean: tracing on ${on.toFixed(1)}, off ${off.toFixed(1)}; on/off = ${(on / off).toFixed(2)}\n`,
+  `\nrounds/s, median (min–max): tracing on ${formatSpread(on, 1)}, off ${formatSpread(off, 1)}\n` +
+    `on/off per pair, median (min–max): ${formatSpread(ratio)}` +
+    (tooNoisy(ratio, NOISE_TOLERANCE)
+      ? `: TOO NOISY to conclude (pairs span ${(ratio.relativeRange * 100).toFixed(0)}% of the median, more than ${NOISE_TOLERANCE * 100}%)\n`
+      : '\n'),
 );
 process.stdout.write(
-  `p50 ms, mean: on ${mean(results.on.map((m) => m.p50Ms)).toFixed(2)}, off ${mean(results.off.map((m) => m.p50Ms)).toFixed(2)}\n\n`,
+  `p50 ms, median (min–max): on ${formatSpread(spreadOf(results.on.map((m) => m.p50Ms)))}, off ${formatSpread(spreadOf(results.off.map((m) => m.p50Ms)))}\n\n`,
 );
-
 process.stdout.write('resident memory after load (MiB)   tracing on   tracing off\n');
 const lastOn = results.on.at(-1)?.rssMiB ?? {};
 const lastOff = results.off.at(-1)?.rssMiB ?? {};
