@@ -18,7 +18,8 @@ import { buildWaterfall, type Waterfall } from '../../mesh-client/traces/waterfa
 import { routeChangeBody, routeRequestOf } from './route-change.ts';
 import { readRollouts } from './rollouts.ts';
 import { routableServices } from './routes-in-force.ts';
-import { sameMachineOnly, securityHeaders } from './security.ts';
+import { securityHeaders } from '../../services/kit/security-headers.ts';
+import { sameMachineOnly } from './security.ts';
 import type { ConsoleSources } from './sources.ts';
 import type { ProcessStatus } from '../../mesh-client/local-processes.ts';
 import { RECENT_WINDOW, type RecentFinding } from '../../mesh-client/traces/trace-reader.ts';

@@ -6,7 +6,8 @@ import { leaderboardQuery, leaderboardResponse } from '../contracts/scores.ts';
 import { parseInput } from '../kit/errors.ts';
 import type { Logger } from '../kit/logger.ts';
 import type { PeerClient } from '../kit/peer-client.ts';
-import { playerFacingErrors, securityHeaders } from './player-facing.ts';
+import { securityHeaders } from '../kit/security-headers.ts';
+import { playerFacingErrors } from './player-facing.ts';
 
 export interface FrontendDeps {
   quiz: PeerClient;

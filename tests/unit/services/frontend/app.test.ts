@@ -8,10 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { frontendRoutes } from '../../../../services/frontend/app.ts';
-import {
-  CONTENT_SECURITY_POLICY,
-  UNAVAILABLE_MESSAGE,
-} from '../../../../services/frontend/player-facing.ts';
+import { UNAVAILABLE_MESSAGE } from '../../../../services/frontend/player-facing.ts';
+import { CONTENT_SECURITY_POLICY } from '../../../../services/kit/security-headers.ts';
 import { baseConfigSchema } from '../../../../services/kit/config.ts';
 import { createMetrics } from '../../../../services/kit/metrics.ts';
 import { PeerError, type PeerClient } from '../../../../services/kit/peer-client.ts';
