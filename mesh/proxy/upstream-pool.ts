@@ -20,7 +20,16 @@ export interface UpstreamPool {
   ): Promise<AttemptOutcome>;
 }
 
-export function createUpstreamPool(): UpstreamPool {
+/**
+ * How long a pooled connection may sit idle before the proxy closes it. Below the apps' keep-alive
+ * timeout (Node's default 5 s, which the kit keeps), so the proxy always closes first: reusing a
+ * connection the app is closing at that moment resets the call ("upstream connect error or
+ * disconnect/reset before headers. reset reason: connection termination"), as it does between
+ * Envoy and a Node app whose keep-alive timeout is below Envoy's idle timeout.
+ */
+export const UPSTREAM_IDLE_TIMEOUT_MS = 3_000;
+
+export function createUpstreamPool(idleTimeoutMs = UPSTREAM_IDLE_TIMEOUT_MS): UpstreamPool {
   const agents = new Map<string, http.Agent>();
   const inFlight = new Map<string, number>();
   const detectors = new Map<string, { policyKey: string; detector: OutlierDetector }>();
@@ -41,7 +50,8 @@ export function createUpstreamPool(): UpstreamPool {
       const key = endpointKey(instance);
       let agent = agents.get(key);
       if (!agent) {
-        agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+        // `timeout` on an agent closes a socket that idles that long in its free list.
+        agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: idleTimeoutMs });
         agents.set(key, agent);
       }
       inFlight.set(key, (inFlight.get(key) ?? 0) + 1);

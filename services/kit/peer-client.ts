@@ -56,7 +56,9 @@ export function createPeerClient(
 ): PeerClient {
   // node:http with a keep-alive pool rather than fetch: v1 makes ~50 calls a round, and fetch's
   // web streams cost it several times the CPU per call.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+  // Idle connections closed after 20 s, before the mesh's listeners drop them (30 s): reusing one
+  // the other end is closing at that moment fails the call with a reset.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 128, timeout: 20_000 });
 
   async function send(path: string, options: RequestOptions): Promise<Answer> {
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
