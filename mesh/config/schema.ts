@@ -140,6 +140,11 @@ const httpRoute = z.strictObject({
         .optional(),
     })
     .optional(),
+  // Envoy's request_mirror_policies: a fire-and-forget copy to another destination, for a share
+  // of requests (mirrorPercentage; every request when absent). Istio 1.2x's `mirrors` list is not
+  // implemented: one mirror per route.
+  mirror: destination.optional(),
+  mirrorPercentage: percentage.optional(),
   fault: z
     .strictObject({
       delay: z.strictObject({ percentage: percentage.optional(), fixedDelay: duration }).optional(),

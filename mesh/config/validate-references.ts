@@ -155,6 +155,16 @@ function checkVirtualServices(
       } else meshClaims.set(serviceKey(service), vs);
     });
 
+    const checkDestination = (destination: Destination, path: readonly PropertyKey[]): void => {
+      checkRouteDestination(
+        destination,
+        path,
+        { namespace, topology, subsetsByService },
+        (p, why) => {
+          report(vs, p, why);
+        },
+      );
+    };
     vs.spec.http.forEach((route, r) => {
       const at = ['spec', 'http', r];
       (route.match ?? []).forEach((match, m) => {
@@ -171,37 +181,51 @@ function checkVirtualServices(
         report(vs, path, reason);
       });
       route.route.forEach(({ destination }, d) => {
-        const path = [...at, 'route', d, 'destination'];
-        const service = resolveHost(destination.host, topology.services, namespace);
-        if (service === undefined) {
-          report(vs, [...path, 'host'], noServiceReason(destination.host, namespace, topology));
-          return;
-        }
-        if (destination.port !== undefined && destination.port.number !== service.port) {
-          report(
-            vs,
-            [...path, 'port', 'number'],
-            `Service ${service.name} has no port ${destination.port.number} (it exposes ${service.port})`,
-          );
-        }
-        if (destination.subset === undefined) return;
-        const defined = subsetsByService.get(serviceKey(service));
-        if (defined === undefined) {
-          report(
-            vs,
-            [...path, 'subset'],
-            `subset ${destination.subset} is not defined: no DestinationRule has host ${service.name} (IST0101)`,
-          );
-        } else if (!defined.subsets.has(destination.subset)) {
-          const known = [...defined.subsets].join(', ') || 'none';
-          report(
-            vs,
-            [...path, 'subset'],
-            `subset ${destination.subset} is not defined for host ${service.name}: DestinationRule ${defined.rule.metadata.name} (${defined.rule.source.file}) defines ${known} (IST0101)`,
-          );
-        }
+        checkDestination(destination, [...at, 'route', d, 'destination']);
       });
+      if (route.mirror !== undefined) checkDestination(route.mirror, [...at, 'mirror']);
     });
+  }
+}
+
+type Destination = VirtualServiceResource['spec']['http'][number]['route'][number]['destination'];
+
+/** A route's destination, or its mirror: the host names a Service, the port and subset exist. */
+function checkRouteDestination(
+  destination: Destination,
+  path: readonly PropertyKey[],
+  where: {
+    namespace: string;
+    topology: MeshTopology;
+    subsetsByService: ReturnType<typeof checkDestinationRules>;
+  },
+  report: (path: readonly PropertyKey[], reason: string) => void,
+): void {
+  const { namespace, topology, subsetsByService } = where;
+  const service = resolveHost(destination.host, topology.services, namespace);
+  if (service === undefined) {
+    report([...path, 'host'], noServiceReason(destination.host, namespace, topology));
+    return;
+  }
+  if (destination.port !== undefined && destination.port.number !== service.port) {
+    report(
+      [...path, 'port', 'number'],
+      `Service ${service.name} has no port ${destination.port.number} (it exposes ${service.port})`,
+    );
+  }
+  if (destination.subset === undefined) return;
+  const defined = subsetsByService.get(serviceKey(service));
+  if (defined === undefined) {
+    report(
+      [...path, 'subset'],
+      `subset ${destination.subset} is not defined: no DestinationRule has host ${service.name} (IST0101)`,
+    );
+  } else if (!defined.subsets.has(destination.subset)) {
+    const known = [...defined.subsets].join(', ') || 'none';
+    report(
+      [...path, 'subset'],
+      `subset ${destination.subset} is not defined for host ${service.name}: DestinationRule ${defined.rule.metadata.name} (${defined.rule.source.file}) defines ${known} (IST0101)`,
+    );
   }
 }
 

@@ -141,15 +141,15 @@ test('a value of the wrong type is refused by Istio\'s schema (weight "x")', () 
   });
 });
 
-test('Istio fields the local mesh does not implement (mirror, corsPolicy) are refused by name', () => {
+test('Istio fields the local mesh does not implement (mirrors, corsPolicy) are refused by name', () => {
   const errors = errorsOf(
     loadWith(
       quizRoute(
-        '    - route:\n        - destination: {host: quiz, subset: v1}\n      mirror: {host: quiz, subset: v3}\n      corsPolicy: {allowOrigins: [{exact: "*"}]}\n',
+        '    - route:\n        - destination: {host: quiz, subset: v1}\n      mirrors: [{destination: {host: quiz, subset: v3}}]\n      corsPolicy: {allowOrigins: [{exact: "*"}]}\n',
       ),
     ),
   );
-  for (const field of ['mirror', 'corsPolicy']) {
+  for (const field of ['mirrors', 'corsPolicy']) {
     assertFinding(errors, {
       file: 'virtual-service-quiz.yaml',
       resource: 'VirtualService/quiz',
@@ -159,6 +159,52 @@ test('Istio fields the local mesh does not implement (mirror, corsPolicy) are re
       ),
     });
   }
+});
+
+test('a mirror to v3 of 50% of the requests loads', () => {
+  const result = loadWith(
+    quizRoute(
+      '    - route:\n        - destination: {host: quiz, subset: v1}\n      mirror: {host: quiz, subset: v3}\n      mirrorPercentage: {value: 50}\n',
+    ),
+  );
+  assert.equal(result.ok, true, result.ok ? '' : JSON.stringify(result.errors));
+});
+
+test('a mirrorPercentage past 100% is refused', () => {
+  const errors = errorsOf(
+    loadWith(
+      quizRoute(
+        '    - route:\n        - destination: {host: quiz, subset: v1}\n      mirror: {host: quiz, subset: v3}\n      mirrorPercentage: {value: 150}\n',
+      ),
+    ),
+  );
+  assertFinding(errors, {
+    file: 'virtual-service-quiz.yaml',
+    resource: 'VirtualService/quiz',
+    field: 'spec.http[0].mirrorPercentage.value',
+    reason: /must be at most 100, not 150/,
+  });
+});
+
+test('a mirror to an undefined subset or an unknown host is refused', () => {
+  const errors = errorsOf(
+    loadWith(
+      quizRoute(
+        '    - route:\n        - destination: {host: quiz, subset: v1}\n      mirror: {host: quiz, subset: v9}\n    - route:\n        - destination: {host: quiz, subset: v1}\n      mirror: {host: quizz}\n',
+      ),
+    ),
+  );
+  const at = { file: 'virtual-service-quiz.yaml', resource: 'VirtualService/quiz' };
+  assertFinding(errors, {
+    ...at,
+    field: 'spec.http[0].mirror.subset',
+    reason: /subset v9 is not defined for host quiz/,
+  });
+  assertFinding(errors, {
+    ...at,
+    field: 'spec.http[1].mirror.host',
+    reason: /host quizz names no Service/,
+  });
 });
 
 test('a misspelled field (wieght) is refused, suggesting the right one', () => {
