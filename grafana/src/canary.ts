@@ -10,6 +10,7 @@ import {
   zipkinSearch,
   zipkinVariable,
 } from './panels.ts';
+import { playerGroupPanels } from './player-groups.ts';
 import { BY_VERSION, INBOUND, latencyQuantile, trafficShare } from './promql.ts';
 import { successRateByVersion } from './version-panels.ts';
 
@@ -62,6 +63,7 @@ export function canaryDashboard(): DashboardBuilder {
         ),
       ],
     }),
+    ...playerGroupPanels(),
   ];
   const builder = baseDashboard('quizmesh / Canary', 'quizmesh-canary')
     .description('Traffic split and per-version health of a service under a canary rollout.')

@@ -1,5 +1,6 @@
 // One prom-client registry per process: default process metrics, RED histograms for the server and
-// for each peer it calls, and whatever business counters the service adds to the same registry.
+// for each peer it calls, and whatever business counters and histograms the service adds to the
+// same registry.
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
@@ -11,6 +12,8 @@ export interface Metrics {
   serverDuration: Histogram<'method' | 'route' | 'status_code'>;
   clientDuration: Histogram<'peer_service' | 'status_code'>;
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L>;
+  /** A business histogram in seconds, on the same buckets as the RED ones so they compare. */
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L>;
 }
 
 export function createMetrics(): Metrics {
@@ -34,6 +37,8 @@ export function createMetrics(): Metrics {
     }),
     counter: (name, help, labelNames) =>
       new Counter({ name, help, labelNames, registers: [registry] }),
+    histogram: (name, help, labelNames) =>
+      new Histogram({ name, help, labelNames, buckets: DURATION_BUCKETS, registers: [registry] }),
   };
 }
 

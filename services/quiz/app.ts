@@ -6,6 +6,7 @@ import { playerScore, type PlayerScore } from '../contracts/scores.ts';
 import { HttpError, parseInput } from '../kit/errors.ts';
 import type { Metrics } from '../kit/metrics.ts';
 import type { PeerClient } from '../kit/peer-client.ts';
+import { createRoundMetrics } from './round-metrics.ts';
 import type { RoundTokens } from './round-token.ts';
 import { composeRound } from './rounds.ts';
 import type { DescriptionLookup } from './versions.ts';
@@ -24,7 +25,7 @@ export interface QuizDeps {
 export function quizRoutes(deps: QuizDeps): Router {
   const router = Router();
   const now = deps.now ?? Date.now;
-  const rounds = deps.metrics.counter('quiz_rounds_total', 'Rounds built, by result.', ['result']);
+  const rounds = createRoundMetrics(deps.metrics);
   const answers = deps.metrics.counter('quiz_answers_total', 'Answers checked, by correctness.', [
     'correct',
   ]);
@@ -36,6 +37,7 @@ export function quizRoutes(deps: QuizDeps): Router {
       playerHeader === undefined
         ? undefined
         : parseInput(playerHeaderValue, playerHeader, `${PLAYER_HEADER} header`);
+    const done = rounds.start(playerHeader);
     try {
       const [{ images }, standing] = await Promise.all([
         deps.images.json('/images', catalogResponse),
@@ -52,7 +54,7 @@ export function quizRoutes(deps: QuizDeps): Router {
         images: options.map((option) => option.id),
         expiresAt: now() + deps.roundTtlMs,
       });
-      rounds.inc({ result: 'ok' });
+      done('ok');
       res.status(201).json({
         id,
         description: answer.description,
@@ -60,7 +62,7 @@ export function quizRoutes(deps: QuizDeps): Router {
         ...(standing ? { player: standing } : {}),
       });
     } catch (err) {
-      rounds.inc({ result: 'error' });
+      done('error');
       throw err;
     }
   });

@@ -288,8 +288,8 @@ describe('local mode', () => {
       quiz,
       'http_client_request_duration_seconds_count{peer_service="descriptions",status_code="error"}',
     );
-    assertSample(quiz, 'quiz_rounds_total{result="ok"}');
-    assertSample(quiz, 'quiz_rounds_total{result="error"}');
+    assertSample(quiz, 'quiz_rounds_total{result="ok",player_charset=');
+    assertSample(quiz, 'quiz_rounds_total{result="error",player_charset=');
     assertSample(quiz, 'quiz_answers_total{correct=');
     assertSample(
       await scrape('quiz-v3'),
