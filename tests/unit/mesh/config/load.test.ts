@@ -66,8 +66,8 @@ test('the live quiz route sends all traffic to v1 and durations are read as mill
   });
 });
 
-test('there are ten scenarios: nine VirtualServices and one DestinationRule', () => {
-  assert.equal(scenarios.length, 10);
+test('there are eleven scenarios: ten VirtualServices and one DestinationRule', () => {
+  assert.equal(scenarios.length, 11);
 });
 
 for (const scenario of scenarios) {
