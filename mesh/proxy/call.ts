@@ -31,6 +31,8 @@ export interface Call {
   flags: ResponseFlag[];
   /** The destination Service: the listener's, or the one the chosen route leads to. */
   service: MeshService | undefined;
+  /** Whether the route mirrors this request: its body's copy is then kept for the shadow. */
+  mirrored: boolean;
   /** Set once the metrics and the span have the verdict. */
   reported: boolean;
 }
@@ -65,6 +67,7 @@ export function startCall(
     cancel: cancelOnHangUp(res),
     flags: [],
     service: listener.service,
+    mirrored: false,
     reported: false,
   };
 }

@@ -115,7 +115,8 @@ function startRouteTimeout(
  * retry is given up and the cluster's retry_or_shadow_abandoned counts it.
  */
 function keepBodyForRetries(call: Call, forwarding: Forwarding): void {
-  if (forwarding.policy.attempts === 0) {
+  // A mirrored request keeps its copy for the shadow, within the same buffer.
+  if (forwarding.policy.attempts === 0 && !call.mirrored) {
     call.body.withoutRetries();
     return;
   }

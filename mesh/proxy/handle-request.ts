@@ -4,7 +4,7 @@
 //                   the body streams to the upstream later, as it arrives (request-body.ts)
 //   routeCall       the VirtualServices choose a route, or the answer is 404 NR
 //   injectFaults    the route's fault: a delay (DI), or an abort answered here (FI)
-//   chooseCluster   the weighted destination's cluster, or 503 NC
+//   chooseCluster   the weighted destination's cluster, or 503 NC; the mirror's shadow (shadow.ts)
 //   forwardToCluster (forward.ts): pick an instance, authorize, attempt with retries, verdict
 // Every answer is reported as Envoy does: Istio's metrics from both sides and one span in the
 // caller's trace (verdict.ts).
@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpRoute } from '../config/schema.ts';
 import { decideFault } from '../routing/fault.ts';
 import { FAULT_ABORT_BODY, RESPONSE_FLAGS } from '../routing/response-flags.ts';
+import { decideMirror } from '../routing/mirror.ts';
 import { selectRoute } from '../routing/route-table.ts';
 import { resolveDestination } from '../routing/subsets.ts';
 import { pickWeighted } from '../routing/weighted.ts';
@@ -21,6 +22,7 @@ import type { DataPlane, Listener } from './data-plane.ts';
 import { forwardToCluster } from './forward.ts';
 import { answerLocally, answerWithFlag } from './reply.ts';
 import { PAYLOAD_TOO_LARGE, RequestBody } from './request-body.ts';
+import { shadowTo } from './shadow.ts';
 
 export function createRequestHandler(plane: DataPlane, listener: Listener): http.RequestListener {
   return (req, res) => {
@@ -94,7 +96,17 @@ async function chooseCluster(call: Call, route: HttpRoute, namespace: string): P
     return;
   }
   const { cluster } = resolved;
+  mirrorCall(call, route, namespace);
   call.service = cluster.service;
   call.span.rename(spanName(call.service, call.headers.host));
   await forwardToCluster(call, route, cluster);
+}
+
+/** The route's mirror, for the share of requests it takes: a shadow copy, fire-and-forget. */
+function mirrorCall(call: Call, route: HttpRoute, namespace: string): void {
+  const mirror = decideMirror(route, call.plane.random);
+  const resolved = mirror && resolveDestination(call.compiled.clusters, mirror, namespace);
+  if (!resolved || resolved.kind !== 'cluster') return;
+  call.mirrored = true;
+  shadowTo(call, resolved.cluster);
 }

@@ -77,6 +77,15 @@ export class RequestBody {
     this.#read();
   }
 
+  /**
+   * The whole body once it has arrived, from the copy; undefined when the copy was given up (past
+   * the retry buffer) or dropped. A shadow needs it: Envoy shadows only what it buffered.
+   */
+  async bufferedWhole(): Promise<Buffer | undefined> {
+    await this.finished;
+    return this.#copy === undefined ? undefined : Buffer.concat(this.#copy);
+  }
+
   /** The route never retries: no copy is kept, and none is given up. */
   withoutRetries(): void {
     this.#dropCopy();

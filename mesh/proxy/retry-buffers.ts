@@ -10,8 +10,9 @@
 // on; the try in progress is the only one, and its answer is the answer (no URX, as the retries
 // did not run out). If no try is in progress then (the first failed and the retry is waiting out
 // its back-off) it answers 507 "exceeded request buffer limit while retrying upstream". The
-// local mesh does all of that; it does not mirror (VirtualService `mirror` is refused by
-// validation), so the retry buffer is the only copy of a body it keeps.
+// local mesh does all of that. A mirrored request's shadow is sent from the same copy once the
+// body has arrived (shadow.ts), so a mirrored route keeps it even without retries, and a body past
+// the buffer is not shadowed; the retry buffer stays the only copy of a body the mesh keeps.
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** Envoy's default per_connection_buffer_limit_bytes, the router's retry buffer limit. */

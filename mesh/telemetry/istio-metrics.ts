@@ -51,6 +51,8 @@ export interface RequestRecord {
   destinationSecurity: string;
   /** Whether a destination sidecar saw it: not when no upstream was reached (NR, UH, UF, FI). */
   reachedDestination: boolean;
+  /** False for a mirror's shadow call, which Istio's source sidecar does not report. */
+  sourceReports?: boolean;
   durationMs: number;
   requestBytes: number;
   responseBytes: number;
@@ -145,7 +147,7 @@ export function createIstioMetrics(): IstioMetrics {
     registry,
     record(request) {
       const children = childrenFor(request);
-      observe(children.source, request);
+      if (request.sourceReports !== false) observe(children.source, request);
       if (request.reachedDestination) observe(children.destination, request);
     },
   };

@@ -23,6 +23,8 @@ export interface MeshUnderTest {
   statsUrl: string;
   /** Requests each echo instance took, by workload name. */
   hits(): Promise<Record<string, number>>;
+  /** The Host header of every request each echo instance took, by workload name. */
+  hosts(): Promise<Record<string, string[]>>;
   /** Sum of istio_requests_total samples whose labels include all of `labels`. */
   requestsTotal(labels: Record<string, string>): Promise<number>;
   output(): string;
@@ -111,6 +113,9 @@ export async function startMesh(options: {
     statsUrl: `http://${HOST}:${plan.stats.port}/stats/prometheus`,
     async hits() {
       return (await (await fetch(`${echoUrl}/__hits`)).json()) as Record<string, number>;
+    },
+    async hosts() {
+      return (await (await fetch(`${echoUrl}/__hosts`)).json()) as Record<string, string[]>;
     },
     async requestsTotal(labels) {
       const text = await (await fetch(`http://${HOST}:${plan.stats.port}/stats/prometheus`)).text();
