@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { RETRY_BUFFER_LIMIT_BYTES } from '../../../mesh/proxy/retry-buffers.ts';
 import { meshConfigCopy } from '../../support/mesh-config.ts';
 import { startMesh, type MeshUnderTest } from '../../support/mesh-harness.ts';
 
@@ -33,6 +34,7 @@ const BODY = '{"player":"alice"}';
 function post(
   url: string,
   headers: Record<string, string> = {},
+  body: string = BODY,
 ): Promise<{ status: number; instance: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -40,7 +42,7 @@ function post(
       `${url}/rounds`,
       {
         method: 'POST',
-        headers: { host: 'quiz', 'content-length': String(BODY.length), ...headers },
+        headers: { host: 'quiz', 'content-length': String(Buffer.byteLength(body)), ...headers },
         agent: false,
       },
       (res) => {
@@ -54,7 +56,7 @@ function post(
       },
     );
     req.on('error', reject);
-    req.end(BODY);
+    req.end(body);
   });
 }
 
@@ -115,6 +117,15 @@ describe('mirroring through the local mesh', () => {
     await sleep(300);
     const copies = ((await mesh.hits())['quiz-v3'] ?? 0) - start;
     assert.ok(copies > 60 && copies < 140, `${copies} copies of 200`);
+  });
+
+  it('a body past the retry buffer reaches v1 and is not shadowed, as Envoy abandons it', async () => {
+    const url = mesh.outbound('frontend-v1', 'quiz');
+    const before = (await mesh.hits())['quiz-v3'] ?? 0;
+    const answer = await post(url, {}, 'q'.repeat(RETRY_BUFFER_LIMIT_BYTES + 1));
+    assert.equal(answer.instance, 'quiz-v1');
+    await sleep(300);
+    assert.equal((await mesh.hits())['quiz-v3'] ?? 0, before);
   });
 
   it('a slow mirror does not delay the caller', async () => {
