@@ -32,8 +32,8 @@ export interface LiveFigures {
 }
 
 export interface LiveFiguresOptions {
-  /** Reads the mesh's /stats/prometheus text. */
-  scrape: () => Promise<string>;
+  /** Reads the mesh's /stats/prometheus text, or samples already read (quiz's instances). */
+  scrape: () => Promise<string | Sample[]>;
   intervalMs?: number;
   windowMs?: number;
   historyMs?: number;
@@ -59,7 +59,8 @@ export function createLiveFigures(options: LiveFiguresOptions): LiveFigures {
       return;
     }
     try {
-      const samples = parsePrometheusText(await options.scrape());
+      const scraped = await options.scrape();
+      const samples = typeof scraped === 'string' ? parsePrometheusText(scraped) : scraped;
       const at = now();
       scrapes = [...scrapes.filter((s) => at - s.at <= historyMs), { at, samples }];
       error = undefined;

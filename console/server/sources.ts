@@ -9,6 +9,7 @@ import { changeRoute, type RouteChangeAnswer } from './route-change.ts';
 import { readRoutesInForce, type RoutesView } from './routes-in-force.ts';
 import type { TraceReader } from '../../mesh-client/traces/trace-reader.ts';
 import type { ProcessStatus } from '../../mesh-client/local-processes.ts';
+import type { PlayerGroupFigures } from './player-groups.ts';
 
 export interface GraphFigures {
   graph: ServiceGraph;
@@ -21,7 +22,12 @@ export interface RedAnswer {
   windowSeconds: number;
   warnings: string[];
   historySeconds: number;
-  workloads: (WorkloadFigures & { p50Ms: number | null; history: number[] })[];
+  workloads: (WorkloadFigures & {
+    p50Ms: number | null;
+    history: number[];
+    /** quiz only: its rounds per group of players (player_charset), from quiz's own metrics. */
+    playerGroups?: PlayerGroupFigures[];
+  })[];
 }
 
 /** Istio's request metrics, for the graph and the RED table. */

@@ -127,6 +127,21 @@ describe('the mesh console in a browser', () => {
     await shot('waterfall');
   });
 
+  it("shows quiz v1's rounds per group of players as a line under its RED row", async () => {
+    await page.goto(`${consoleUrl}/#red`);
+    // The players here are all named in ASCII; v1 fails some of their rounds, whoever they are.
+    const line = page.locator(
+      '#red-table tr.player-group[data-version="v1"][data-charset="ascii"]',
+    );
+    await line.waitFor({ timeout: 20_000 });
+    const cells = await line.locator('td').allTextContents();
+    assert.equal(cells[0], 'players ascii');
+    assert.match(cells[1] ?? '', /rounds/);
+    const row = page.locator('#red-table tr[data-service="quiz"][data-version="v1"]');
+    assert.equal(await row.count(), 1);
+    await shot('red');
+  });
+
   it('shifts quiz to v3 from the console, and the mesh routes calls to v3 only', async () => {
     const before = await quizCallsByVersion();
     assert.equal(before.v3 ?? 0, 0, 'v3 took no calls before the shift');

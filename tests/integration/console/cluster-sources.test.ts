@@ -133,6 +133,26 @@ describe('quizmesh console --cluster', () => {
     assert.equal(quiz.find((w) => w.version === 'v3')?.errorRate, 0);
   });
 
+  it("GET /api/red gives each quiz version its rounds per group of players, from quiz's metrics in Prometheus", async () => {
+    const { body } = await get<RedAnswer>('/api/red');
+    for (const version of ['v1', 'v3']) {
+      const w = body.workloads.find((x) => x.service === 'quiz' && x.version === version);
+      const groups = w?.playerGroups ?? [];
+      // ana, ben and cy are named in ASCII: one group.
+      assert.deepEqual(
+        groups.map((g) => g.charset),
+        ['ascii'],
+        JSON.stringify(w),
+      );
+      for (const group of groups) assert.ok(group.roundsPerSecond > 0, JSON.stringify(w));
+      if (version === 'v3')
+        assert.deepEqual(
+          groups.map((g) => g.errorRate),
+          [0],
+        );
+    }
+  });
+
   it("GET /api/routes shows the cluster's quiz route, with the versions its DestinationRule defines", async () => {
     const { status, body } = await get<RoutesView>('/api/routes');
     assert.equal(status, 200, JSON.stringify(body));
