@@ -42,7 +42,7 @@ export function statsFigures(live: LiveFigures, quizRounds?: LiveFigures): MeshF
   };
 }
 
-/** quiz's groups per version; a quiz that cannot be read costs the table its lines, not its rows. */
+/** quiz's groups per version; a quiz that cannot be read costs the table lines, not rows. */
 async function roundGroups(
   quizRounds: LiveFigures | undefined,
 ): Promise<{ byVersion: Map<string, PlayerGroupFigures[]>; warnings: string[] }> {

@@ -6,14 +6,14 @@ import { playerCharset } from './player-charset.ts';
 export type RoundResult = 'ok' | 'error';
 
 export interface RoundMetrics {
-  /** Starts timing a round for the player in this header; call the answer once it is built or failed. */
+  /** Times a round for the player in this header; call what it returns once built or failed. */
   start(playerHeader: string | undefined): (result: RoundResult) => void;
 }
 
 const LABELS = ['result', 'player_charset'] as const;
 
 export function createRoundMetrics(metrics: Metrics): RoundMetrics {
-  // quiz_rounds_total keeps its name and its `result`, so queries that sum over the rest still hold.
+  // quiz_rounds_total keeps its name and `result`: queries that sum over the rest still hold.
   const rounds = metrics.counter(
     'quiz_rounds_total',
     'Rounds built, by result and the charset of the player name.',
