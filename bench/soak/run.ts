@@ -5,11 +5,10 @@ import { runLoad } from '../../cli/load/generator.ts';
 import { createProgressReporter } from '../../cli/load/progress.ts';
 import type { LoadSummary } from '../../cli/load/stats.ts';
 import { startLocalMode, type RunningLocalMode } from '../../tests/support/local-mode.ts';
-import { meshConfigCopy } from '../../tests/support/mesh-config.ts';
+import { meshConfigCopy, quizRouteTo } from '../../tests/support/mesh-config.ts';
 import { tapFailures } from './failure-tap.ts';
 import type { SoakOptions } from './options.ts';
 import type { SoakPlan } from './plan.ts';
-import { quizRouteYaml } from './quiz-route.ts';
 import { startSampling, type SoakSample } from './sampler.ts';
 
 export interface SoakRun {
@@ -31,7 +30,7 @@ export async function runSoak(
   signal: AbortSignal,
 ): Promise<SoakRun> {
   const meshConfigDir = meshConfigCopy({
-    'virtual-service-quiz.yaml': quizRouteYaml(options.version),
+    'virtual-service-quiz.yaml': quizRouteTo(options.version),
   });
   const local = await startLocalMode({
     QUIZMESH_MESH_CONFIG: meshConfigDir,

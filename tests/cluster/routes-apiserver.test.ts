@@ -52,6 +52,17 @@ async function applyProfileRouting(overlay: string): Promise<void> {
   );
 }
 
+/** As someone with kubectl would: every call to quiz on v1, by a merge patch of spec.http. */
+async function routeAllToV1(): Promise<void> {
+  const http = [{ route: [{ destination: { host: 'quiz', subset: 'v1' } }] }];
+  await kubectlOk(
+    ['-n', 'quiz', 'patch', 'virtualservice', 'quiz', '--type', 'merge'].concat([
+      '-p',
+      JSON.stringify({ spec: { http } }),
+    ]),
+  );
+}
+
 async function quizRoute(): Promise<string> {
   const vs = JSON.parse(
     await kubectlOk(['-n', 'quiz', 'get', 'virtualservice', 'quiz', '-o', 'json']),
@@ -153,19 +164,7 @@ describe('quizmesh console --cluster on a real API server', () => {
 describe('quizmesh canary --cluster on a real API server', () => {
   it('patches the VirtualService step by step and promotes v3 (profile canary)', async () => {
     await applyProfileRouting('k8s/overlays/canary');
-    await kubectlOk([
-      '-n',
-      'quiz',
-      'patch',
-      'virtualservice',
-      'quiz',
-      '--type',
-      'merge',
-      '-p',
-      JSON.stringify({
-        spec: { http: [{ route: [{ destination: { host: 'quiz', subset: 'v1' } }] }] },
-      }),
-    ]);
+    await routeAllToV1();
     const home = mkdtempSync(join(tmpdir(), 'quizmesh-home-'));
     const result = await canary('v1', 'v3', home);
     assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -198,19 +197,7 @@ describe('quizmesh canary --cluster on a real API server', () => {
     );
     assert.ok(stale.body.metadata?.resourceVersion);
     // Someone else routes everything to v1 meanwhile.
-    await kubectlOk([
-      '-n',
-      'quiz',
-      'patch',
-      'virtualservice',
-      'quiz',
-      '--type',
-      'merge',
-      '-p',
-      JSON.stringify({
-        spec: { http: [{ route: [{ destination: { host: 'quiz', subset: 'v1' } }] }] },
-      }),
-    ]);
+    await routeAllToV1();
     await assert.rejects(
       cluster.patch(stale),
       (error: unknown) =>

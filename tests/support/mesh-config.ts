@@ -45,3 +45,26 @@ function applyScenario(dir: string, scenarioText: string): void {
   }
   throw new Error(`no in-force resource ${key} to replace`);
 }
+
+/**
+ * The in-force quiz VirtualService sending every call to `version`: written out, as scenarios/ has
+ * no all-v2 route (v2 is only ever a canary there). For meshConfigCopy's `replace`.
+ */
+export function quizRouteTo(version: string): string {
+  return `# Every call to quiz goes to ${version}.
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: quiz
+  namespace: quiz
+spec:
+  hosts:
+    - quiz
+  http:
+    - route:
+        - destination:
+            host: quiz
+            subset: ${version}
+          weight: 100
+`;
+}

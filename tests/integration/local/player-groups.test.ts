@@ -15,24 +15,10 @@ import { queryVector } from '../../../mesh-client/prometheus/prometheus-query.ts
 import { parsePrometheusText } from '../../../mesh-client/prometheus/prometheus-text.ts';
 import { withGrafanaMacros } from '../../support/emitted-metrics.ts';
 import { startLocalMode, type RunningLocalMode } from '../../support/local-mode.ts';
-import { meshConfigCopy } from '../../support/mesh-config.ts';
+import { meshConfigCopy, quizRouteTo } from '../../support/mesh-config.ts';
 import { playRounds, type RoundTraffic } from '../../support/quiz-traffic.ts';
 
-const ALL_V2 = `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: quiz
-  namespace: quiz
-spec:
-  hosts:
-    - quiz
-  http:
-    - route:
-        - destination:
-            host: quiz
-            subset: v2
-          weight: 100
-`;
+const ALL_V2 = quizRouteTo('v2');
 /** Two players of each group: ascii, latin1 (beyond ASCII, within Latin-1), other. */
 const PLAYERS = ['alice', 'bob', 'José', 'Zoë', 'Łukasz', '李雷'];
 
